@@ -1,0 +1,96 @@
+package org.denoiselab.core.experiment;
+
+import org.denoiselab.core.diffusion.Target;
+
+/**
+ * One fully resolved training run: everything the trainer, sampler and evaluator need, with no
+ * lists left (a sweep in an experiment request expands into one RunSpec per combination).
+ *
+ * @param runId           stable id, also the Kafka key and the object-store prefix
+ * @param experimentId    the request this run came from
+ * @param dataset         what to train on
+ * @param model           the denoiser
+ * @param method          flow matching (the paper) or the DDPM eps baseline
+ * @param prediction      network output (x, eps, v); DDPM uses eps
+ * @param loss            loss space (x, eps, v); the paper's recommendation is x-prediction, v-loss
+ * @param train           optimisation settings
+ * @param sampling        how checkpoints are sampled
+ * @param eval            how samples are scored
+ */
+public record RunSpec(
+        String runId,
+        String experimentId,
+        DatasetSpec dataset,
+        ModelSpec model,
+        Method method,
+        Target prediction,
+        Target loss,
+        TrainSpec train,
+        SamplingSpec sampling,
+        EvalSpec eval) {
+
+    public enum Method { FLOW, DDPM }
+
+    /**
+     * @param kind      fmnist, cifar10, celeba or toy
+     * @param location  file or folder (null = the kind's default, e.g. Debian's Fashion-MNIST path)
+     * @param imageSize side length after resizing (celeba); the native size otherwise
+     * @param toyDim    D of the toy manifold (ignored for images)
+     * @param limit     use only the first N training samples (0 = all), to fit a CPU budget
+     */
+    public record DatasetSpec(String kind, String location, int imageSize, int toyDim, int limit) {}
+
+    /**
+     * @param arch       "jit" or "mlp" (the toy denoiser)
+     * @param size       JiT size name T, S, B, L (ignored by mlp)
+     * @param patch      patch side; must divide the image side
+     * @param bottleneck patch-embedding bottleneck width, 0 = a single Linear
+     * @param mlpWidth   hidden width of the toy MLP
+     * @param mlpDepth   number of layers of the toy MLP
+     */
+    public record ModelSpec(String arch, String size, int patch, int bottleneck, int mlpWidth, int mlpDepth) {}
+
+    /**
+     * @param epochs             passes over the (limited) data
+     * @param batchSize          images per step
+     * @param learningRate       AdamW learning rate (constant after warm-up)
+     * @param warmupSteps        linear warm-up length
+     * @param emaDecay           EMA of the weights used for sampling
+     * @param timeSampling       "logit_normal" or "uniform"
+     * @param tMean              logit-normal mean (reference -0.8)
+     * @param tStd               logit-normal std (reference 0.8)
+     * @param noiseScale         std of the noise (1 up to 256 px)
+     * @param labelDropProb      probability of replacing a label with the null class
+     * @param checkpointEvery    epochs between checkpoints
+     * @param seed               seeds shuffling, init and noise
+     */
+    public record TrainSpec(
+            int epochs,
+            int batchSize,
+            double learningRate,
+            int warmupSteps,
+            double emaDecay,
+            String timeSampling,
+            double tMean,
+            double tStd,
+            double noiseScale,
+            double labelDropProb,
+            int checkpointEvery,
+            long seed) {}
+
+    /**
+     * @param solver    euler or heun (flow); ancestral for DDPM
+     * @param steps     solver steps
+     * @param gridSize  side of the PNG grid (gridSize^2 images)
+     * @param numEval   samples generated for FID/IS
+     * @param seed      fixed so grids of successive epochs are comparable
+     * @param cfgScale  classifier-free guidance scale (1 = none)
+     */
+    public record SamplingSpec(String solver, int steps, int gridSize, int numEval, long seed, double cfgScale) {}
+
+    /**
+     * @param extractor       "classifier" (the project's own, reported as fd_classifier) or "inception"
+     * @param referenceStats  object key or path of reference statistics (.npz); null = computed from the dataset
+     */
+    public record EvalSpec(String extractor, String referenceStats) {}
+}
