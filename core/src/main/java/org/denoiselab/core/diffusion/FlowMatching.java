@@ -1,0 +1,109 @@
+package org.denoiselab.core.diffusion;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Flow-matching math (JiT form, t = 0 is noise, t = 1 is data): the interpolation, every conversion
+ * between the three prediction targets, and the loss in any space. This is the only place that knows
+ * the target formulas; training and sampling both go through it.
+ *
+ * <p>All arrays are batch-first; t has shape [B] and is broadcast over the remaining dimensions of z.
+ * Results (and their temporaries) land in the manager of the inputs, so callers scope them.
+ */
+public final class FlowMatching {
+    /** Floor for the denominators 1 - t and t (the reference clamps 1 - t at 0.05). */
+    public static final float CLAMP = 0.05f;
+
+    private FlowMatching() {}
+
+    /** z = t x + (1 - t) e. */
+    public static NDArray interpolate(NDArray x, NDArray e, NDArray t) {
+        NDArray tb = perSample(t, x);
+        return x.mul(tb).add(e.mul(tb.neg().add(1f)));
+    }
+
+    /** The clean-data estimate x̂ from the raw output of a network predicting {@code pred}. */
+    public static NDArray toX(Target pred, NDArray out, NDArray z, NDArray t) {
+        NDArray tb = perSample(t, z);
+        switch (pred) {
+            case X: return out;
+            case EPS: return z.sub(out.mul(oneMinus(tb))).div(tb.maximum(CLAMP));
+            case V: return out.mul(oneMinus(tb)).add(z);
+            default: throw unknown(pred);
+        }
+    }
+
+    /** The noise estimate ê from the raw output of a network predicting {@code pred}. */
+    public static NDArray toEps(Target pred, NDArray out, NDArray z, NDArray t) {
+        NDArray tb = perSample(t, z);
+        switch (pred) {
+            case X: return z.sub(out.mul(tb)).div(oneMinus(tb).maximum(CLAMP));
+            case EPS: return out;
+            case V: return z.sub(out.mul(tb));
+            default: throw unknown(pred);
+        }
+    }
+
+    /** The velocity estimate v̂ = x̂ - ê (what the sampler integrates) from a network predicting {@code pred}. */
+    public static NDArray toV(Target pred, NDArray out, NDArray z, NDArray t) {
+        NDArray tb = perSample(t, z);
+        switch (pred) {
+            case X: return out.sub(z).div(oneMinus(tb).maximum(CLAMP));
+            case EPS: return z.sub(out).div(tb.maximum(CLAMP));
+            case V: return out;
+            default: throw unknown(pred);
+        }
+    }
+
+    /** Converts a raw output of a {@code from}-predicting network into the {@code to} space ({@code out} itself when equal). */
+    public static NDArray convert(Target from, Target to, NDArray out, NDArray z, NDArray t) {
+        switch (to) {
+            case X: return toX(from, out, z, t);
+            case EPS: return toEps(from, out, z, t);
+            case V: return toV(from, out, z, t);
+            default: throw unknown(to);
+        }
+    }
+
+    /**
+     * Mean squared error, measured in {@code space}, between the prediction of a {@code pred}-network and
+     * the truth (x, e, or v = x - e). Scalar and differentiable; any of the nine combinations.
+     */
+    public static NDArray loss(Target pred, Target space, NDArray out, NDArray x, NDArray e, NDArray z, NDArray t) {
+        NDArray predicted = convert(pred, space, out, z, t);
+        switch (space) {
+            case X: return mse(predicted, x);
+            case EPS: return mse(predicted, e);
+            case V: return mse(predicted, x.sub(e));
+            default: throw unknown(space);
+        }
+    }
+
+    /** Mean over all elements of (a - b)^2, a scalar. */
+    public static NDArray mse(NDArray a, NDArray b) {
+        return a.sub(b).square().mean();
+    }
+
+    /** t of shape [B] reshaped to [B, 1, ..., 1] so that it broadcasts over the sample dimensions of {@code like}. */
+    static NDArray perSample(NDArray t, NDArray like) {
+        Shape ts = t.getShape();
+        Shape zs = like.getShape();
+        if (ts.dimension() != 1 || zs.dimension() < 1 || ts.get(0) != zs.get(0)) {
+            throw new IllegalArgumentException(
+                    "time t must have shape [B] matching the batch of z " + zs + ", got " + ts);
+        }
+        long[] dims = new long[zs.dimension()];
+        java.util.Arrays.fill(dims, 1L);
+        dims[0] = ts.get(0);
+        return t.reshape(new Shape(dims));
+    }
+
+    private static NDArray oneMinus(NDArray tb) {
+        return tb.neg().add(1f);
+    }
+
+    private static IllegalArgumentException unknown(Target target) {
+        return new IllegalArgumentException("unsupported target " + target);
+    }
+}
