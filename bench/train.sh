@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Training (or sampling) throughput of the Java JiT, whole process, one measurement; prints
+# imgs_per_s=<median> last. Same arguments as ../shared/reference/run.sh, e.g.
+#   bench/train.sh --shape cifar --patch 4 --size T --batch 128 --steps 20
+#   bench/train.sh --shape cifar --patch 4 --size T --batch 128 --mode sample --steps 10
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+source "$root/bin/lib/classpath.sh"
+core_classpath "$root"
+exec java -XX:+UseParallelGC -cp "$CORE_CP" org.denoiselab.core.bench.TrainBench "$@"

@@ -1,0 +1,182 @@
+package org.denoiselab.core.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * JiT: a plain Transformer on pixel patches (DESIGN.md). Patchify C x H x W into (H/p)(W/p) tokens of
+ * dim C*p*p, bottleneck patch embedding (Linear C*p*p -> r without bias, Linear r -> hidden; r = 0 means
+ * one Linear), fixed 2-D sin-cos positions, adaLN-Zero blocks conditioned on MLP(t) + label embedding
+ * (classes + 1 rows, the last is the null class), adaLN final layer, unpatchify. One implementation for
+ * every patch size and every prediction target.
+ */
+public final class JiT extends Denoiser {
+    private static final float LN_EPS = 1e-6f;
+    private static final int TIME_FEATURES = 256;
+
+    private final JitSize size;
+    private final int channels;
+    private final int height;
+    private final int width;
+    private final int patch;
+    private final int bottleneck;
+    private final int headDim;
+    // constants (no gradient): positions, LayerNorm gamma/beta, time frequencies
+    private final NDArray positions;
+    private final NDArray lnOnes;
+    private final NDArray lnZeros;
+    private final NDArray timeFreqs;
+
+    public JiT(NDManager parent, JitSize size, int channels, int height, int width, int patch, int bottleneck,
+               int numClasses, long seed) {
+        super(parent, numClasses, new int[] {channels, height, width});
+        if (patch <= 0 || height % patch != 0 || width % patch != 0) {
+            throw new IllegalArgumentException(
+                    "patch " + patch + " does not divide the image size " + height + "x" + width);
+        }
+        if (size.hidden % size.heads != 0) {
+            throw new IllegalArgumentException("hidden " + size.hidden + " is not divisible by heads " + size.heads);
+        }
+        this.size = size;
+        this.channels = channels;
+        this.height = height;
+        this.width = width;
+        this.patch = patch;
+        this.bottleneck = bottleneck;
+        this.headDim = size.hidden / size.heads;
+        int h = size.hidden;
+        int tokens = (height / patch) * (width / patch);
+        int patchDim = channels * patch * patch;
+
+        positions = manager.create(positionTable(height / patch, width / patch, h), new Shape(1, tokens, h));
+        lnOnes = manager.ones(new Shape(h));
+        lnZeros = manager.zeros(new Shape(h));
+        timeFreqs = manager.create(Ops.timeFrequencies(TIME_FEATURES));
+
+        Init init = new Init(seed);
+        if (bottleneck > 0) {
+            params.add("embed.w1", init.xavier(bottleneck, patchDim), new Shape(bottleneck, patchDim));
+            params.add("embed.w2", init.xavier(h, bottleneck), new Shape(h, bottleneck));
+        } else {
+            params.add("embed.w2", init.xavier(h, patchDim), new Shape(h, patchDim));
+        }
+        params.add("embed.b2", Init.zeros(h), new Shape(h));
+        params.add("time.w1", init.normal(h * TIME_FEATURES, 0.02), new Shape(h, TIME_FEATURES));
+        params.add("time.b1", Init.zeros(h), new Shape(h));
+        params.add("time.w2", init.normal(h * h, 0.02), new Shape(h, h));
+        params.add("time.b2", Init.zeros(h), new Shape(h));
+        params.add("label.table", init.normal((numClasses + 1) * h, 0.02), new Shape(numClasses + 1, h));
+        for (int i = 0; i < size.depth; i++) {
+            String p = "block" + i + ".";
+            params.add(p + "ada.w", Init.zeros(6 * h * h), new Shape(6 * h, h));
+            params.add(p + "ada.b", Init.zeros(6 * h), new Shape(6 * h));
+            params.add(p + "qkv.w", init.xavier(3 * h, h), new Shape(3 * h, h));
+            params.add(p + "qkv.b", Init.zeros(3 * h), new Shape(3 * h));
+            params.add(p + "proj.w", init.xavier(h, h), new Shape(h, h));
+            params.add(p + "proj.b", Init.zeros(h), new Shape(h));
+            params.add(p + "mlp.w1", init.xavier(4 * h, h), new Shape(4 * h, h));
+            params.add(p + "mlp.b1", Init.zeros(4 * h), new Shape(4 * h));
+            params.add(p + "mlp.w2", init.xavier(h, 4 * h), new Shape(h, 4 * h));
+            params.add(p + "mlp.b2", Init.zeros(h), new Shape(h));
+        }
+        params.add("final.ada.w", Init.zeros(2 * h * h), new Shape(2 * h, h));
+        params.add("final.ada.b", Init.zeros(2 * h), new Shape(2 * h));
+        params.add("final.out.w", Init.zeros(patchDim * h), new Shape(patchDim, h));
+        params.add("final.out.b", Init.zeros(patchDim), new Shape(patchDim));
+    }
+
+    /** sin-cos table for a rows x cols token grid (square grids use Ops.sincos2d directly) */
+    private static float[] positionTable(int rows, int cols, int dim) {
+        if (rows == cols) {
+            return Ops.sincos2d(rows, dim);
+        }
+        float[] square = Ops.sincos2d(Math.max(rows, cols), dim);
+        float[] t = new float[rows * cols * dim];
+        int side = Math.max(rows, cols);
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(square, r * side * dim, t, r * cols * dim, cols * dim);
+        }
+        return t;
+    }
+
+    @Override
+    public NDArray forward(ParamSet w, NDArray z, NDArray t, NDArray labels) {
+        long b = z.getShape().get(0);
+        int h = size.hidden;
+        int rows = height / patch;
+        int cols = width / patch;
+
+        NDArray tokens = patchify(z, patch);
+        NDArray x = bottleneck > 0
+                ? Ops.linear(Ops.linear(tokens, w.get("embed.w1"), null), w.get("embed.w2"), w.get("embed.b2"))
+                : Ops.linear(tokens, w.get("embed.w2"), w.get("embed.b2"));
+        x = x.add(positions);
+
+        NDArray temb = Ops.linear(Ops.silu(Ops.linear(Ops.timeFeatures(t, timeFreqs), w.get("time.w1"),
+                w.get("time.b1"))), w.get("time.w2"), w.get("time.b2"));
+        NDArray c = temb.add(Ops.embedding(labels, w.get("label.table")));
+        NDArray cAct = Ops.silu(c);
+
+        for (int i = 0; i < size.depth; i++) {
+            x = block(w, "block" + i + ".", x, cAct, b, h);
+        }
+
+        NDList shiftScale = Ops.linear(cAct, w.get("final.ada.w"), w.get("final.ada.b")).split(2, 1);
+        NDArray y = Ops.linear(Ops.modulate(Ops.layerNorm(x, lnOnes, lnZeros, LN_EPS), shiftScale.get(0),
+                shiftScale.get(1)), w.get("final.out.w"), w.get("final.out.b"));
+        return unpatchify(y, channels, height, width, patch);
+    }
+
+    /** B x C x H x W to B x (H/p)(W/p) x (C p p): tokens in row-major patch order, each patch channel-major. */
+    static NDArray patchify(NDArray z, int p) {
+        Shape s = z.getShape();
+        long b = s.get(0), c = s.get(1), rows = s.get(2) / p, cols = s.get(3) / p;
+        return z.reshape(b, c, rows, p, cols, p).transpose(0, 2, 4, 1, 3, 5).reshape(b, rows * cols, c * p * p);
+    }
+
+    /** inverse of {@link #patchify} */
+    static NDArray unpatchify(NDArray tokens, int c, int h, int w, int p) {
+        long b = tokens.getShape().get(0);
+        return tokens.reshape(b, h / p, w / p, c, p, p).transpose(0, 3, 1, 4, 2, 5).reshape(b, c, h, w);
+    }
+
+    private NDArray block(ParamSet w, String p, NDArray x, NDArray cAct, long b, int h) {
+        NDList ada = Ops.linear(cAct, w.get(p + "ada.w"), w.get(p + "ada.b")).split(6, 1);
+        NDArray shift1 = ada.get(0), scale1 = ada.get(1), gate1 = ada.get(2);
+        NDArray shift2 = ada.get(3), scale2 = ada.get(4), gate2 = ada.get(5);
+
+        NDArray a = attention(w, p, Ops.modulate(Ops.layerNorm(x, lnOnes, lnZeros, LN_EPS), shift1, scale1), b, h);
+        x = x.add(a.mul(gate1.expandDims(1)));
+
+        NDArray m = Ops.modulate(Ops.layerNorm(x, lnOnes, lnZeros, LN_EPS), shift2, scale2);
+        m = Ops.linear(Ops.geluTanh(Ops.linear(m, w.get(p + "mlp.w1"), w.get(p + "mlp.b1"))),
+                w.get(p + "mlp.w2"), w.get(p + "mlp.b2"));
+        return x.add(m.mul(gate2.expandDims(1)));
+    }
+
+    private NDArray attention(ParamSet w, String p, NDArray x, long b, int h) {
+        long n = x.getShape().get(1);
+        int heads = size.heads;
+        NDArray qkv = Ops.linear(x, w.get(p + "qkv.w"), w.get(p + "qkv.b"))
+                .reshape(b, n, 3, heads, headDim)
+                .transpose(2, 0, 3, 1, 4); // 3, B, heads, N, d
+        NDList parts = qkv.split(3, 0);
+        NDArray q = parts.get(0).squeeze(0);
+        NDArray k = parts.get(1).squeeze(0);
+        NDArray v = parts.get(2).squeeze(0);
+        NDArray scores = q.mul((float) (1.0 / Math.sqrt(headDim))).matMul(k.transpose(0, 1, 3, 2));
+        NDArray o = scores.softmax(-1).matMul(v) // B, heads, N, d
+                .transpose(0, 2, 1, 3)
+                .reshape(b, n, h);
+        return Ops.linear(o, w.get(p + "proj.w"), w.get(p + "proj.b"));
+    }
+
+    @Override
+    public String describe() {
+        return String.format("JiT-%s patch %d bottleneck %d on %dx%dx%d (%d tokens, %.2fM params)", size.name(),
+                patch, bottleneck, channels, height, width, (height / patch) * (width / patch),
+                params.count() / 1e6);
+    }
+}

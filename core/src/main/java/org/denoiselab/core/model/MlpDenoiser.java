@@ -1,0 +1,57 @@
+package org.denoiselab.core.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * The toy study's denoiser (paper, Fig. 2): an MLP of {@code depth} linear layers of width {@code width}
+ * on a D-dimensional point, with SiLU between layers and the time features of t added to the first
+ * hidden layer. Samples are 1 x 1 x D "images"; labels are ignored.
+ */
+public final class MlpDenoiser extends Denoiser {
+    private static final int TIME_FEATURES = 64;
+
+    private final int dim;
+    private final int width;
+    private final int depth;
+    private final NDArray timeFreqs;
+
+    public MlpDenoiser(NDManager parent, int dim, int width, int depth, long seed) {
+        super(parent, 1, new int[] {1, 1, dim});
+        if (depth < 2) {
+            throw new IllegalArgumentException("mlp depth must be at least 2, got " + depth);
+        }
+        this.dim = dim;
+        this.width = width;
+        this.depth = depth;
+        this.timeFreqs = manager.create(Ops.timeFrequencies(TIME_FEATURES));
+        Init init = new Init(seed);
+        params.add("in.w", init.xavier(width, dim), new Shape(width, dim));
+        params.add("in.b", Init.zeros(width), new Shape(width));
+        params.add("time.w", init.xavier(width, TIME_FEATURES), new Shape(width, TIME_FEATURES));
+        for (int i = 1; i < depth - 1; i++) {
+            params.add("hidden" + i + ".w", init.xavier(width, width), new Shape(width, width));
+            params.add("hidden" + i + ".b", Init.zeros(width), new Shape(width));
+        }
+        params.add("out.w", init.xavier(dim, width), new Shape(dim, width));
+        params.add("out.b", Init.zeros(dim), new Shape(dim));
+    }
+
+    @Override
+    public NDArray forward(ParamSet w, NDArray z, NDArray t, NDArray labels) {
+        Shape shape = z.getShape();
+        NDArray x = Ops.linear(z.reshape(shape.get(0), dim), w.get("in.w"), w.get("in.b"))
+                .add(Ops.linear(Ops.timeFeatures(t, timeFreqs), w.get("time.w"), null));
+        x = Ops.silu(x);
+        for (int i = 1; i < depth - 1; i++) {
+            x = Ops.silu(Ops.linear(x, w.get("hidden" + i + ".w"), w.get("hidden" + i + ".b")));
+        }
+        return Ops.linear(x, w.get("out.w"), w.get("out.b")).reshape(shape);
+    }
+
+    @Override
+    public String describe() {
+        return String.format("MLP depth %d width %d on D=%d (%.2fM params)", depth, width, dim, params.count() / 1e6);
+    }
+}

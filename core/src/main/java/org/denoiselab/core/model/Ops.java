@@ -1,0 +1,98 @@
+package org.denoiselab.core.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+
+/**
+ * Functional layers on NDArrays. DJL attaches a result to the manager of the array the op is called on,
+ * so every op here is invoked on the activation (which lives in the per-step manager) and never on a
+ * weight: intermediates die with the step and weights stay put.
+ */
+public final class Ops {
+    private Ops() {}
+
+    /** sqrt(2 / pi) */
+    private static final double GELU_C = 0.7978845608028654;
+
+    /** x W^T + b (b may be null), one fused addmm. */
+    public static NDArray linear(NDArray x, NDArray w, NDArray b) {
+        return x.getNDArrayInternal().linear(x, w, b).singletonOrThrow();
+    }
+
+    /** LayerNorm over the last axis without learned affine (gamma 1, beta 0 are constants). */
+    public static NDArray layerNorm(NDArray x, NDArray ones, NDArray zeros, float eps) {
+        long d = x.getShape().get(x.getShape().dimension() - 1);
+        return x.getNDArrayInternal().layerNorm(x, new Shape(d), ones, zeros, eps).singletonOrThrow();
+    }
+
+    /**
+     * GELU, tanh form: 0.5 x (1 + tanh(c (x + 0.044715 x^3))) = x * sigmoid(2c x (1 + 0.044715 x^2)).
+     * The sigmoid form needs one op less than the tanh form. In-place ops appear only where autograd
+     * does not need the overwritten value (scalar ops on a fresh square).
+     */
+    public static NDArray geluTanh(NDArray x) {
+        NDArray inner = x.square().muli(2 * GELU_C * 0.044715).addi(2 * GELU_C).mul(x);
+        return Activation.sigmoid(inner).mul(x);
+    }
+
+    public static NDArray silu(NDArray x) {
+        return Activation.sigmoid(x).mul(x);
+    }
+
+    /** x * (1 + scale) + shift with scale, shift of shape [B, D] broadcast over tokens of x [B, N, D]. */
+    public static NDArray modulate(NDArray x, NDArray shift, NDArray scale) {
+        return x.mul(scale.expandDims(1).add(1f)).addi(shift.expandDims(1));
+    }
+
+    /** Gather rows of an embedding table for integer labels [B]. */
+    public static NDArray embedding(NDArray labels, NDArray table) {
+        return labels.getNDArrayInternal()
+                .embedding(labels, table, ai.djl.ndarray.types.SparseFormat.DENSE)
+                .singletonOrThrow();
+    }
+
+    /**
+     * 256 (or dim) sinusoidal features of the raw time t in [0, 1]: [cos(t f_i), sin(t f_i)] with
+     * f_i = exp(-ln(10000) i / (dim / 2)).
+     */
+    public static NDArray timeFeatures(NDArray t, NDArray freqs) {
+        NDArray args = t.reshape(-1, 1).mul(freqs.reshape(1, -1));
+        return args.cos().concat(args.sin(), 1);
+    }
+
+    public static float[] timeFrequencies(int dim) {
+        int half = dim / 2;
+        float[] f = new float[half];
+        for (int i = 0; i < half; i++) {
+            f[i] = (float) Math.exp(-Math.log(10000) * i / half);
+        }
+        return f;
+    }
+
+    /**
+     * Fixed 2-D sin-cos position table [side*side, dim]: the first half of the channels encodes the row,
+     * the second half the column; each half is [sin, cos] of pos * omega_j with
+     * omega_j = 10000^(-j / (dim / 4)).
+     */
+    public static float[] sincos2d(int side, int dim) {
+        if (dim % 4 != 0) {
+            throw new IllegalArgumentException("hidden size " + dim + " must be a multiple of 4 for 2-D sin-cos positions");
+        }
+        int quarter = dim / 4;
+        float[] table = new float[side * side * dim];
+        for (int r = 0; r < side; r++) {
+            for (int c = 0; c < side; c++) {
+                int base = (r * side + c) * dim;
+                for (int j = 0; j < quarter; j++) {
+                    double omega = Math.pow(10000, -(double) j / quarter);
+                    table[base + j] = (float) Math.sin(r * omega);
+                    table[base + quarter + j] = (float) Math.cos(r * omega);
+                    table[base + 2 * quarter + j] = (float) Math.sin(c * omega);
+                    table[base + 3 * quarter + j] = (float) Math.cos(c * omega);
+                }
+            }
+        }
+        return table;
+    }
+}
