@@ -31,13 +31,15 @@ public final class AreaResize {
         float[] rowsResized = new float[size * side]; // vertical pass result: size rows x side columns
         for (int c = 0; c < 3; c++) {
             float[] src = planes[c];
-            for (int oy = 0; oy < size; oy++) {
-                for (int x = 0; x < side; x++) {
-                    float acc = 0f;
-                    for (int k = weights.start[oy]; k < weights.start[oy] + weights.count[oy]; k++) {
-                        acc += weights.weight[oy][k - weights.start[oy]] * src[k * side + x];
+            java.util.Arrays.fill(rowsResized, 0f);
+            for (int oy = 0; oy < size; oy++) { // source rows outermost so the inner loop runs along memory
+                for (int j = 0; j < weights.count[oy]; j++) {
+                    float wgt = weights.weight[oy][j];
+                    int srcRow = (weights.start[oy] + j) * side;
+                    int dstRow = oy * side;
+                    for (int x = 0; x < side; x++) {
+                        rowsResized[dstRow + x] += wgt * src[srcRow + x];
                     }
-                    rowsResized[oy * side + x] = acc;
                 }
             }
             for (int oy = 0; oy < size; oy++) {
@@ -66,6 +68,24 @@ public final class AreaResize {
                 raster.getSamples(x0, y0 + y, side, 1, 0, row);
                 for (int x = 0; x < side; x++) {
                     planes[0][y * side + x] = planes[1][y * side + x] = planes[2][y * side + x] = row[x];
+                }
+            }
+            return planes;
+        }
+        // what the JPEG decoder returns, read straight from its bytes (a sub-image view takes the general path)
+        if (image.getType() == BufferedImage.TYPE_3BYTE_BGR && raster.getParent() == null
+                && raster.getSampleModelTranslateX() == 0 && raster.getSampleModelTranslateY() == 0
+                && raster.getSampleModel() instanceof java.awt.image.ComponentSampleModel csm
+                && csm.getScanlineStride() == 3 * image.getWidth() && raster.getDataBuffer().getOffset() == 0) {
+            byte[] bgr = ((java.awt.image.DataBufferByte) raster.getDataBuffer()).getData();
+            int stride = 3 * image.getWidth();
+            for (int y = 0; y < side; y++) {
+                int row = (y0 + y) * stride + 3 * x0;
+                for (int x = 0; x < side; x++) {
+                    int at = row + 3 * x;
+                    planes[2][y * side + x] = bgr[at] & 0xff;
+                    planes[1][y * side + x] = bgr[at + 1] & 0xff;
+                    planes[0][y * side + x] = bgr[at + 2] & 0xff;
                 }
             }
             return planes;

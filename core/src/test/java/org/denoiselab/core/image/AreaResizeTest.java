@@ -56,4 +56,24 @@ class AreaResizeTest {
         assertEquals(0x20, out[1]);
         assertEquals(0x30, out[2]);
     }
+
+    @Test
+    void bgrFastPathMatchesTheGeneralPath() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(4);
+        BufferedImage bgr = new BufferedImage(21, 30, BufferedImage.TYPE_3BYTE_BGR);
+        BufferedImage rgb = new BufferedImage(21, 30, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 30; y++) {
+            for (int x = 0; x < 21; x++) {
+                int c = random.nextInt(1 << 24);
+                bgr.setRGB(x, y, c);
+                rgb.setRGB(x, y, c);
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertArrayEquals(
+                AreaResize.centerSquareRgb(rgb, 8), AreaResize.centerSquareRgb(bgr, 8));
+        // a sub-image shares the parent's bytes at an offset: must crop the sub-image, not the parent
+        org.junit.jupiter.api.Assertions.assertArrayEquals(
+                AreaResize.centerSquareRgb(rgb.getSubimage(3, 5, 12, 12), 12),
+                AreaResize.centerSquareRgb(bgr.getSubimage(3, 5, 12, 12), 12));
+    }
 }
