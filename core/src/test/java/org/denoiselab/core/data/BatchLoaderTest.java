@@ -125,14 +125,23 @@ class BatchLoaderTest {
         BatchLoader.Epoch epoch = loader.epoch(0);
         Batch first = epoch.next();
         assertEquals(10, first.count());
-        Thread.sleep(200); // let the reader run as far as it may
-        int read = data.reads.get();
+        int read = awaitQuiet(data.reads); // the reader has run as far as it may and is blocked
         // one taken + READ_AHEAD queued + one assembled and waiting to be queued
         assertTrue(read <= 10 * (2 + BatchLoader.READ_AHEAD), "read " + read + " samples ahead");
         loader.close();
         Thread.sleep(100);
         assertEquals(read, data.reads.get(), "no reading after close");
         assertThrows(IllegalStateException.class, () -> loader.epoch(1));
+    }
+
+    /** the counter's value once it has not moved for 100 ms (at most 5 s) */
+    private static int awaitQuiet(AtomicInteger counter) throws InterruptedException {
+        int last = -1;
+        for (int i = 0; i < 50 && counter.get() != last; i++) {
+            last = counter.get();
+            Thread.sleep(100);
+        }
+        return counter.get();
     }
 
     @Test
