@@ -8,6 +8,7 @@ import java.util.Set;
 /** Minimal "--name value" / "--flag" command-line parsing with errors that name the option. */
 public final class Args {
     private final Map<String, String> values = new LinkedHashMap<>();
+    private final Map<String, java.util.List<String>> repeated = new LinkedHashMap<>();
     private final Set<String> used = new HashSet<>();
     private final java.util.List<String> positional = new java.util.ArrayList<>();
 
@@ -17,13 +18,17 @@ public final class Args {
             if (a.startsWith("--")) {
                 String name = a.substring(2);
                 int eq = name.indexOf('=');
+                String key = eq >= 0 ? name.substring(0, eq) : name;
+                String value;
                 if (eq >= 0) {
-                    values.put(name.substring(0, eq), name.substring(eq + 1));
+                    value = name.substring(eq + 1);
                 } else if (i + 1 < argv.length && !argv[i + 1].startsWith("--")) {
-                    values.put(name, argv[++i]);
+                    value = argv[++i];
                 } else {
-                    values.put(name, "true");
+                    value = "true";
                 }
+                values.put(key, value);
+                repeated.computeIfAbsent(key, k -> new java.util.ArrayList<>()).add(value);
             } else {
                 positional.add(a);
             }
@@ -32,6 +37,12 @@ public final class Args {
 
     public java.util.List<String> positional() {
         return positional;
+    }
+
+    /** every value of an option that may repeat (--set a=1 --set b=2) */
+    public java.util.List<String> getAll(String name) {
+        used.add(name);
+        return repeated.getOrDefault(name, java.util.List.of());
     }
 
     public boolean has(String name) {
