@@ -140,10 +140,11 @@ public final class RequestValidator {
             return;
         }
         boolean toy = kind.equals("toy");
-        if (toy && !m.arch().equals("mlp")) {
-            out.add(new Violation("model.arch", "the toy dataset trains the mlp, got " + m.arch()));
-        } else if (!toy && !m.arch().equals("jit")) {
-            out.add(new Violation("model.arch", kind + " images train the jit, got " + m.arch()));
+        if (!m.arch().equals(toy ? "mlp" : "jit")) {
+            // the other fields would be judged against the wrong model: one violation is enough
+            out.add(new Violation("model.arch", (toy ? "the toy dataset trains the mlp" : kind + " images train the jit")
+                    + ", got " + m.arch()));
+            return;
         }
         if (m.arch().equals("mlp")) {
             range(out, "model.mlpWidth", m.mlpWidth(), 1, 8192);
