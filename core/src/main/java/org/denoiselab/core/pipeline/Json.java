@@ -109,6 +109,10 @@ public final class Json {
             if (m.getTargetType() == null) {
                 return new MessageException(field, clean(m.getOriginalMessage()), e);
             }
+            if (got == JsonToken.END_OBJECT || got == JsonToken.FIELD_NAME) {
+                // a required (primitive) field that the object did not have
+                return new MessageException(field, "missing, expected " + typeName(m.getTargetType()), e);
+            }
             return new MessageException(field, "wrong type, expected " + typeName(m.getTargetType())
                     + (got == null ? "" : ", got " + tokenName(got)), e);
         }
