@@ -1,0 +1,73 @@
+package org.denoiselab.core.pipeline;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Where everything lives in the object store: the one place keys are made.
+ *
+ * <pre>
+ * runs/{runId}/checkpoints/epoch-0003.ckpt
+ * runs/{runId}/grids/epoch-0003.png
+ * runs/{runId}/samples/epoch-0003.npy
+ * stats/{dataset}-{extractor}.npz
+ * models/{name}
+ * </pre>
+ */
+public final class ObjectLayout {
+    private ObjectLayout() {}
+
+    /** one key segment: no slashes, no "..", nothing a shell or URL would mangle */
+    private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    private static final Pattern EPOCH = Pattern.compile("runs/[^/]+/[a-z]+/epoch-(\\d{4,})\\.[a-z]+");
+
+    public static String runPrefix(String runId) {
+        return "runs/" + segment("runId", runId) + "/";
+    }
+
+    public static String checkpoint(String runId, int epoch) {
+        return runPrefix(runId) + "checkpoints/" + epochName(epoch) + ".ckpt";
+    }
+
+    public static String grid(String runId, int epoch) {
+        return runPrefix(runId) + "grids/" + epochName(epoch) + ".png";
+    }
+
+    public static String samples(String runId, int epoch) {
+        return runPrefix(runId) + "samples/" + epochName(epoch) + ".npy";
+    }
+
+    /** reference statistics of a dataset under one extractor, computed once and kept */
+    public static String stats(String dataset, String extractor) {
+        return "stats/" + segment("dataset", dataset) + "-" + segment("extractor", extractor) + ".npz";
+    }
+
+    /** shared weights such as the evaluation classifier */
+    public static String model(String name) {
+        return "models/" + segment("model name", name);
+    }
+
+    /** The epoch in a checkpoint, grid or samples key, e.g. 3 for ".../epoch-0003.png". */
+    public static int epochOf(String key) {
+        Matcher m = EPOCH.matcher(key);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("'" + key + "' is not a per-epoch run object key");
+        }
+        return Integer.parseInt(m.group(1));
+    }
+
+    private static String epochName(int epoch) {
+        if (epoch < 0) {
+            throw new IllegalArgumentException("epoch must be >= 0, got " + epoch);
+        }
+        return String.format("epoch-%04d", epoch);
+    }
+
+    private static String segment(String what, String value) {
+        if (value == null || !SEGMENT.matcher(value).matches()) {
+            throw new IllegalArgumentException(what + " '" + value
+                    + "' cannot be an object-key segment: expected letters, digits, '.', '_' or '-' (1-128, no leading dot)");
+        }
+        return value;
+    }
+}
