@@ -50,7 +50,7 @@ public final class LocalLab {
     public static void main(String[] argv) {
         try {
             new LocalLab().run(new Args(argv));
-        } catch (IllegalArgumentException | org.denoiselab.core.pipeline.MessageException e) {
+        } catch (IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
             System.exit(2);
         } catch (Exception e) {

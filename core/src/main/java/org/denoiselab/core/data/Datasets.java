@@ -17,6 +17,27 @@ public final class Datasets {
 
     private Datasets() {}
 
+    /** Shape of one sample and the number of classes, known from the spec alone (no data is read). */
+    public record SampleShape(int channels, int height, int width, int numClasses) {}
+
+    public static SampleShape shapeOf(RunSpec.DatasetSpec spec) {
+        String kind = spec == null ? null : spec.kind();
+        if (kind == null) {
+            throw new IllegalArgumentException("dataset.kind is required (one of fmnist, cifar10, celeba, toy)");
+        }
+        return switch (kind) {
+            case FMNIST -> new SampleShape(1, 28, 28, 10);
+            case CIFAR10 -> new SampleShape(3, 32, 32, 10);
+            case CELEBA -> {
+                int side = spec.imageSize() == 0 ? 128 : spec.imageSize();
+                yield new SampleShape(3, side, side, 1);
+            }
+            case TOY -> new SampleShape(1, 1, spec.toyDim(), 1);
+            default -> throw new IllegalArgumentException(
+                    "dataset.kind must be one of fmnist, cifar10, celeba, toy; was '" + kind + "'");
+        };
+    }
+
     /**
      * @param spec  kind, location (null = the kind's default where it has one), imageSize, toyDim, limit
      * @param train training or test split (the toy's test split is a fresh draw on the same plane)
