@@ -73,7 +73,9 @@ class LocalRuntimeTest {
           assertArrayEquals(firstObject, get(s3, "round-1/weights.bin"));
         }
       } finally {
+        long stopping = System.nanoTime();
         runtime.close();
+        System.out.printf("round %d: stopped, ports free, in %d ms%n", round, (System.nanoTime() - stopping) / 1_000_000);
       }
       for (long pid : pids) {
         assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "process " + pid + " alive");
