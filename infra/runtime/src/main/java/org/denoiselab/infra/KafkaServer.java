@@ -30,7 +30,7 @@ final class KafkaServer {
     write(properties, serverProperties(logDirs, port, controllerPort));
     if (!Files.exists(logDirs.resolve("meta.properties"))) {
       // a fresh cluster id per data folder; a restart on the same folder keeps its topics
-      ServerProcess.runTool("Kafka storage format", classpath, STORAGE_TOOL,
+      ServerProcess.runTool("Kafka storage format", classpath, jvmOptions, STORAGE_TOOL,
           List.of("format", "-t", Uuid.randomUuid().toString(), "-c", properties.toString(), "--ignore-formatted"),
           log, Duration.ofSeconds(60));
     }

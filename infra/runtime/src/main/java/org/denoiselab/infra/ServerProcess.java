@@ -56,9 +56,12 @@ final class ServerProcess {
   }
 
   /** Runs a short-lived tool (e.g. storage formatting) to completion; fails with its output. */
-  static void runTool(String name, String classpath, String mainClass, List<String> args, Path log,
-      Duration timeout) {
-    List<String> command = new ArrayList<>(List.of(javaExecutable(), "-cp", classpath, mainClass));
+  static void runTool(String name, String classpath, List<String> jvmOptions, String mainClass, List<String> args,
+      Path log, Duration timeout) {
+    List<String> command = new ArrayList<>();
+    command.add(javaExecutable());
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", classpath, mainClass));
     command.addAll(args);
     try {
       Files.createDirectories(log.getParent());
