@@ -2,8 +2,8 @@ package org.denoiselab.infra;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,8 +34,7 @@ final class ServerProcess {
     command.add(javaExecutable());
     command.addAll(jvmOptions);
     command.add("-cp");
-    // ParentWatch's own location goes last: it holds only this module's classes, nothing to shadow
-    command.add(classpath + File.pathSeparator + ownLocation());
+    command.add(classpath + File.pathSeparator + parentWatchDir(log.getParent()));
     command.add(ParentWatch.class.getName());
     command.add(Long.toString(ProcessHandle.current().pid()));
     command.add(mainClass);
@@ -150,11 +149,24 @@ final class ServerProcess {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
-  private static String ownLocation() {
-    try {
-      return Path.of(ParentWatch.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException("cannot locate the infra runtime classes", e);
+  /**
+   * Copies ParentWatch's class file into {@code serverDir/launcher}: a folder holding that one
+   * class, so nothing else of this module reaches the server's classpath, and it works whatever
+   * class loader (plain, surefire, Quarkus) loaded this module.
+   */
+  private static String parentWatchDir(Path serverDir) {
+    String classFile = ParentWatch.class.getName().replace('.', '/') + ".class";
+    Path dir = serverDir.resolve("launcher");
+    try (InputStream in = ParentWatch.class.getClassLoader().getResourceAsStream(classFile)) {
+      if (in == null) {
+        throw new IllegalStateException("cannot find " + classFile + " on the class path");
+      }
+      Path target = dir.resolve(classFile);
+      Files.createDirectories(target.getParent());
+      Files.write(target, in.readAllBytes());
+      return dir.toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot copy " + classFile + " to " + dir, e);
     }
   }
 }

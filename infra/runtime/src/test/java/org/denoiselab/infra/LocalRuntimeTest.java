@@ -136,6 +136,27 @@ class LocalRuntimeTest {
   }
 
   @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void failedStartReportsTheServerLogAndLeavesNothingRunning(@TempDir Path dir) throws Exception {
+    // a classpath without Kafka: the storage format tool cannot even load its main class
+    Path classpath = dir.resolve("broken.classpath");
+    java.nio.file.Files.writeString(classpath, dir.toString());
+    String property = "denoiselab.infra.kafka-server.classpath";
+    System.setProperty(property, classpath.toString());
+    int s3Port = Ports.free();
+    try {
+      IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+          () -> LocalRuntime.start(LocalRuntime.Config.in(dir.resolve("data")).withS3Port(s3Port)));
+      assertTrue(e.getMessage().contains("kafka.tools.StorageTool"), e.getMessage());
+      assertTrue(e.getMessage().contains("kafka.log"), e.getMessage());
+    } finally {
+      System.clearProperty(property);
+    }
+    // S3Proxy had been launched first; the failed start stopped it again
+    assertTrue(Ports.isFree(s3Port), "S3 port " + s3Port + " still taken");
+  }
+
+  @Test
   void badConfigNamesTheField(@TempDir Path dir) {
     IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
         () -> LocalRuntime.Config.in(dir).withS3Port(70000));
