@@ -125,13 +125,21 @@ final class SymmetricEigen {
     /** eigenvalues of the tridiagonal (d, e) in place in d; e is destroyed */
     static void implicitQl(double[] d, double[] e) {
         int n = d.length;
+        // Deflate when an off-diagonal is negligible next to the whole matrix (as EISPACK's tql1): a purely
+        // local test |e| <= eps (|d_m| + |d_m+1|) can stall on clusters of equal eigenvalues (a rank-deficient
+        // covariance plus eps I), where rotations keep e at rounding level. The absolute error eps ||T|| is
+        // what the Householder reduction already commits.
+        double norm = 0;
+        for (int i = 0; i < n; i++) {
+            norm = Math.max(norm, Math.abs(d[i]) + Math.abs(e[i]) + (i > 0 ? Math.abs(e[i - 1]) : 0));
+        }
+        double tolerance = EPS * norm;
         for (int l = 0; l < n; l++) {
             int iterations = 0;
             int m;
             do {
                 for (m = l; m < n - 1; m++) {
-                    double dd = Math.abs(d[m]) + Math.abs(d[m + 1]);
-                    if (Math.abs(e[m]) <= EPS * dd) {
+                    if (Math.abs(e[m]) <= tolerance) {
                         break;
                     }
                 }
