@@ -67,11 +67,6 @@ class EvalCliTest {
         assertEquals(30.0, fromPng.get("samples"));
         assertTrue(Math.abs(fromPng.get("fid_inception")) < 1e-2, "fid " + fromPng);
         assertTrue(fromPng.get("is_inception_mean") >= 1.0, "is " + fromPng);
-        Path other = dir.resolve("other.npy");
-        Npy.write(Npy.float32(samples(n, 6, 6, 2), n, 1, 6, 6), other);
-        Map<String, Double> fromOther = parse(EvalCli.run(new String[] {"score", "--samples", other.toString(),
-                "--ref", ref.toString(), "--extractor", "inception", "--weights", pt.toString()}));
-        assertTrue(fromOther.get("fid_inception") > 1e-2, "fid " + fromOther);
     }
 
     @Test
