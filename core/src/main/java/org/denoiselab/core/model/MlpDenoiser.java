@@ -7,10 +7,12 @@ import ai.djl.ndarray.types.Shape;
 /**
  * The toy study's denoiser (paper, Fig. 2): an MLP of {@code depth} linear layers of width {@code width}
  * on a D-dimensional point, with SiLU between layers and the time features of t added to the first
- * hidden layer. Samples are 1 x 1 x D "images"; labels are ignored.
+ * hidden layer. Samples are 1 x 1 x D "images"; labels are ignored. The features take 1000 t (the DDPM
+ * timestep scale): on raw t in [0, 1] every sinusoid is nearly linear and the MLP hardly sees time.
  */
 public final class MlpDenoiser extends Denoiser {
     private static final int TIME_FEATURES = 64;
+    private static final float TIME_SCALE = 1000f;
 
     private final int dim;
     private final int width;
@@ -42,7 +44,7 @@ public final class MlpDenoiser extends Denoiser {
     public NDArray forward(ParamSet w, NDArray z, NDArray t, NDArray labels) {
         Shape shape = z.getShape();
         NDArray x = Ops.linear(z.reshape(shape.get(0), dim), w.get("in.w"), w.get("in.b"))
-                .add(Ops.linear(Ops.timeFeatures(t, timeFreqs), w.get("time.w"), null));
+                .add(Ops.linear(Ops.timeFeatures(t.mul(TIME_SCALE), timeFreqs), w.get("time.w"), null));
         x = Ops.silu(x);
         for (int i = 1; i < depth - 1; i++) {
             x = Ops.silu(Ops.linear(x, w.get("hidden" + i + ".w"), w.get("hidden" + i + ".b")));

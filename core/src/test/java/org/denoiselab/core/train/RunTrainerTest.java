@@ -152,4 +152,17 @@ class RunTrainerTest {
             }
         }
     }
+
+    @Test
+    void gradientsAreZeroedAfterEachUpdate() {
+        RunSpec spec = TestRuns.jit("T", 4, Target.X, Target.V, 1e-3, 0.0);
+        try (RunTrainer a = new RunTrainer(spec, C, H, W, 4, Device.cpu())) {
+            a.trainStep(images(5), new int[] {0, 1, 2, 3}, N);
+            for (var e : a.model().params().arrays().entrySet()) {
+                try (ai.djl.ndarray.NDArray g = e.getValue().getGradient()) {
+                    assertEquals(0f, g.abs().sum().getFloat(), e.getKey() + " gradient left over");
+                }
+            }
+        }
+    }
 }
