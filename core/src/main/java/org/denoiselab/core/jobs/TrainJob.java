@@ -120,7 +120,11 @@ public final class TrainJob {
                 return new Result(Outcome.CANCELLED, at.epoch, at.step, at.epoch, null);
             }
             String reason = reason(e);
-            LOG.warn("run {}: failed: {}", spec.runId(), reason, e);
+            if (e instanceof RunTrainer.DivergedException || e instanceof DatasetException) {
+                LOG.warn("run {}: failed: {}", spec.runId(), reason);
+            } else {
+                LOG.warn("run {}: failed: {}", spec.runId(), reason, e);
+            }
             sink.status(RunStatus.failed(spec, at.epoch, at.step, at.totalSteps, reason));
             return new Result(Outcome.FAILED, at.epoch, at.step, at.epoch, reason);
         }
