@@ -257,6 +257,38 @@ class JobChainTest {
         }
     }
 
+    @Test
+    @Order(6)
+    void toyRunsAreSampledAsPointsAndScoredByTheirDistanceToTheSpiral() throws Exception {
+        RunSpec toy = fmnistRun("""
+                {"schemaVersion": 1, "preset": "toy", "prediction": "x",
+                 "dataset": {"toyDim": 8, "limit": 512},
+                 "train": {"epochs": 1, "batchSize": 128, "checkpointEvery": 1},
+                 "sampling": {"steps": 10, "numEval": 200}}""");
+        RecordingSink sink = new RecordingSink();
+        assertEquals(TrainJob.Outcome.COMPLETED, new TrainJob(store, settings).run(toy, sink, () -> false).outcome());
+        assertEquals(1, sink.checkpoints.size());
+
+        SamplesEvent s = new SampleJob(store, settings).handle(sink.checkpoints.get(0));
+        assertEquals(200, s.numSamples());
+        Npy.Array points = Npy.read(new ByteArrayInputStream(store.get(s.batchKey(), s.batchSha256())), s.batchKey());
+        assertEquals(Npy.Type.FLOAT32, points.type());
+        assertArrayEquals(new long[] {200, 1, 1, 8}, points.shape());
+        byte[] png = store.get(s.gridKey(), s.gridSha256());
+        assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, java.util.Arrays.copyOf(png, 4));
+
+        try (EvalJob job = new EvalJob(store, settings)) {
+            EvaluationEvent e = job.handle(s).orElseThrow();
+            assertEquals(EvalJob.TOY, e.extractor());
+            assertEquals(EvalJob.TOY_DISTANCE, e.fdMetric());
+            assertEquals(EvalJob.OFF_MANIFOLD, e.isMetric());
+            assertTrue(e.fd() != null && e.fd() > 0 && e.fd() < 10, "distance " + e.fd());
+            assertTrue(e.isMean() != null && e.isMean() >= 0, "off-manifold " + e.isMean());
+            assertTrue(job.handle(s).isEmpty());
+            assertTrue(store.exists(ObjectLayout.evaluation(toy.runId(), 1, EvalJob.TOY)));
+        }
+    }
+
     private static SamplesEvent withoutTime(SamplesEvent s) {
         return new SamplesEvent(s.schemaVersion(), s.runId(), s.experimentId(), s.epoch(), s.gridKey(), s.gridSha256(),
                 s.batchKey(), s.batchSha256(), s.numSamples(), s.trainLoss(), s.checkpointKey(), s.spec(), null);

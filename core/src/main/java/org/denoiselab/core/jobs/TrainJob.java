@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import org.denoiselab.core.data.Datasets;
@@ -161,6 +162,7 @@ public final class TrainJob {
      * then stores the event that announces it.
      */
     private CheckpointEvent storeCheckpoint(RunSpec spec, RunTrainer trainer, int epoch, float epochLoss) throws IOException {
+        long t0 = System.nanoTime();
         ObjectStore.Stored stored = JobSupport.withTempFile(".ckpt", tmp -> {
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp))) {
                 Checkpoint.of(trainer).write(out);
@@ -169,6 +171,8 @@ public final class TrainJob {
         });
         CheckpointEvent event = CheckpointEvent.of(spec, epoch, trainer.step(), stored, (double) epochLoss);
         store.put(ObjectLayout.checkpointEvent(spec.runId(), epoch), Json.encode(event));
+        LOG.info(String.format(Locale.ROOT, "run %s: checkpoint of epoch %d stored (%.1f MB, %.1f s)", spec.runId(), epoch,
+                stored.sizeBytes() / 1e6, (System.nanoTime() - t0) / 1e9));
         return event;
     }
 
