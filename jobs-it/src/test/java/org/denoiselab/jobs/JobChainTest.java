@@ -289,6 +289,26 @@ class JobChainTest {
         }
     }
 
+    @Test
+    @Order(7)
+    void aDivergingRunFailsWithTheLossInTheReason() {
+        RunSpec toy = fmnistRun("""
+                {"schemaVersion": 1, "preset": "toy", "prediction": "x",
+                 "dataset": {"toyDim": 8, "limit": 512}, "train": {"epochs": 3, "batchSize": 128}}""");
+        RunSpec.TrainSpec t = toy.train();
+        // past what a request may ask for: the weights overflow within a few steps
+        RunSpec.TrainSpec absurd = new RunSpec.TrainSpec(t.epochs(), t.batchSize(), 1e30, t.warmupSteps(), t.emaDecay(),
+                t.timeSampling(), t.tMean(), t.tStd(), t.noiseScale(), t.labelDropProb(), t.checkpointEvery(), t.seed());
+        RunSpec diverging = new RunSpec("diverging-run", toy.experimentId(), toy.dataset(), toy.model(), toy.method(),
+                toy.prediction(), toy.loss(), absurd, toy.sampling(), toy.eval());
+        RecordingSink sink = new RecordingSink();
+        TrainJob.Result r = new TrainJob(store, settings).run(diverging, sink, () -> false);
+        assertEquals(TrainJob.Outcome.FAILED, r.outcome());
+        RunStatus failed = sink.last();
+        assertEquals(RunStatus.State.FAILED, failed.state());
+        assertTrue(failed.reason().startsWith("loss is ") && failed.reason().contains("at step"), failed.reason());
+    }
+
     private static SamplesEvent withoutTime(SamplesEvent s) {
         return new SamplesEvent(s.schemaVersion(), s.runId(), s.experimentId(), s.epoch(), s.gridKey(), s.gridSha256(),
                 s.batchKey(), s.batchSha256(), s.numSamples(), s.trainLoss(), s.checkpointKey(), s.spec(), null);
