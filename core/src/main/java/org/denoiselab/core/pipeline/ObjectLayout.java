@@ -8,8 +8,10 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * runs/{runId}/checkpoints/epoch-0003.ckpt
+ * runs/{runId}/checkpoints/epoch-0003.json       (the checkpoint's event, to re-publish it after a crash)
  * runs/{runId}/grids/epoch-0003.png
  * runs/{runId}/samples/epoch-0003.npy
+ * runs/{runId}/evals/epoch-0003-classifier.json  (an evaluation result, one per extractor)
  * stats/{dataset}-{extractor}.npz
  * models/{name}
  * </pre>
@@ -26,7 +28,25 @@ public final class ObjectLayout {
     }
 
     public static String checkpoint(String runId, int epoch) {
-        return runPrefix(runId) + "checkpoints/" + epochName(epoch) + ".ckpt";
+        return checkpointsPrefix(runId) + epochName(epoch) + ".ckpt";
+    }
+
+    public static String checkpointsPrefix(String runId) {
+        return runPrefix(runId) + "checkpoints/";
+    }
+
+    /** the event published for {@link #checkpoint}, kept so a resumed run can publish it again */
+    public static String checkpointEvent(String runId, int epoch) {
+        return checkpointsPrefix(runId) + epochName(epoch) + ".json";
+    }
+
+    public static String evaluationsPrefix(String runId) {
+        return runPrefix(runId) + "evals/";
+    }
+
+    /** the evaluation of one epoch's samples under one extractor (its presence makes re-scoring a no-op) */
+    public static String evaluation(String runId, int epoch, String extractor) {
+        return evaluationsPrefix(runId) + epochName(epoch) + "-" + segment("extractor", extractor) + ".json";
     }
 
     public static String grid(String runId, int epoch) {

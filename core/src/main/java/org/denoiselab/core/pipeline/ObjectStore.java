@@ -2,13 +2,16 @@ package org.denoiselab.core.pipeline;
 
 import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
+import io.minio.ListObjectsArgs;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
+import io.minio.Result;
 import io.minio.RemoveObjectArgs;
 import io.minio.StatObjectArgs;
 import io.minio.StatObjectResponse;
 import io.minio.errors.ErrorResponseException;
+import io.minio.messages.Item;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,6 +20,8 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -172,15 +177,40 @@ public final class ObjectStore implements AutoCloseable {
 
     /** The checksum recorded when the object was put, if the object exists and has one. */
     public Optional<String> storedSha256(String key) {
-        return stat(key).map(s -> {
-            for (Map.Entry<String, String> e : s.userMetadata().entrySet()) {
-                String name = e.getKey().toLowerCase(Locale.ROOT);
-                if (name.equals(SHA256_METADATA) || name.equals("x-amz-meta-" + SHA256_METADATA)) {
-                    return e.getValue();
+        return stat(key).flatMap(ObjectStore::sha256Of);
+    }
+
+    private static Optional<String> sha256Of(StatObjectResponse s) {
+        for (Map.Entry<String, String> e : s.userMetadata().entrySet()) {
+            String name = e.getKey().toLowerCase(Locale.ROOT);
+            if (name.equals(SHA256_METADATA) || name.equals("x-amz-meta-" + SHA256_METADATA)) {
+                return Optional.ofNullable(e.getValue());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** What a put stored under {@code key} (checksum and size), if the object exists and has a checksum. */
+    public Optional<Stored> stored(String key) {
+        return stat(key).flatMap(s -> sha256Of(s).map(sha -> new Stored(key, sha, s.size())));
+    }
+
+    /** Keys of all objects whose key starts with {@code prefix}, in key order. */
+    public List<String> list(String prefix) {
+        List<String> keys = new ArrayList<>();
+        try {
+            for (Result<Item> r : client.listObjects(ListObjectsArgs.builder().bucket(bucket).prefix(prefix)
+                    .recursive(true).build())) {
+                Item item = r.get();
+                if (!item.isDir()) {
+                    keys.add(item.objectName());
                 }
             }
-            return null;
-        });
+        } catch (Exception e) {
+            throw failure(null, "list '" + prefix + "*'", e);
+        }
+        keys.sort(null);
+        return keys;
     }
 
     public boolean exists(String key) {
