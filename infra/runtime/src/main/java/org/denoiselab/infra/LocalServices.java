@@ -1,0 +1,116 @@
+package org.denoiselab.infra;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The three denoise-lab services (trainer, sampler, eval) as child JVMs of this one, wired to a running
+ * {@link LocalRuntime} exactly as to a cluster's Kafka and MinIO (the same settings the services read from
+ * the environment in Kubernetes). Each runs behind {@link ParentWatch}, so nothing outlives this JVM.
+ */
+public final class LocalServices implements AutoCloseable {
+  /** service name -> the module folder that holds target/quarkus-app/quarkus-run.jar */
+  public static final List<String> SERVICES = List.of("trainer-service", "sampler-service", "eval-service");
+  private static final String QUARKUS_MAIN = "io.quarkus.bootstrap.runner.QuarkusEntryPoint";
+
+  private final Map<String, ServerProcess> processes = new LinkedHashMap<>();
+  private final Map<String, Integer> ports = new LinkedHashMap<>();
+
+  private LocalServices() {}
+
+  /**
+   * Starts every service and waits until each reports ready on /q/health/ready.
+   *
+   * @param repoRoot the checkout, where each service's built quarkus-app lives
+   * @param logs     folder for one log file per service
+   * @param extra    more settings for every service (system properties, e.g. a smaller classifier budget)
+   */
+  public static LocalServices start(LocalRuntime runtime, Path repoRoot, Path logs, Map<String, String> extra,
+      Duration timeout) {
+    LocalServices services = new LocalServices();
+    try {
+      for (String name : SERVICES) {
+        Path jar = repoRoot.resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.isRegularFile(jar)) {
+          throw new IllegalStateException(name + " is not built: " + jar + " is missing (run mvn -DskipTests package)");
+        }
+        int port = Ports.free();
+        List<String> jvm = new ArrayList<>();
+        jvm.add("-Xmx3g");
+        jvm.add("-Dquarkus.http.port=" + port);
+        runtime.environment().forEach((k, v) -> jvm.add("-D" + k + "=" + v));
+        extra.forEach((k, v) -> jvm.add("-D" + k + "=" + v));
+        services.ports.put(name, port);
+        services.processes.put(name, ServerProcess.launch(name, jar.toString(), jvm, QUARKUS_MAIN, List.of(),
+            logs.resolve(name + ".log")));
+      }
+      for (String name : SERVICES) {
+        services.awaitReady(name, timeout);
+      }
+      return services;
+    } catch (RuntimeException e) {
+      services.close();
+      throw e;
+    }
+  }
+
+  private void awaitReady(String name, Duration timeout) {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    URI ready = URI.create(url(name) + "/q/health/ready");
+    long deadline = System.nanoTime() + timeout.toNanos();
+    ServerProcess p = processes.get(name);
+    while (System.nanoTime() < deadline) {
+      if (!p.isAlive()) {
+        throw new IllegalStateException(name + " exited during start-up; log " + p.log() + ":\n" + p.logTail(40));
+      }
+      try {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(5)).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for " + name, e);
+      }
+      Ports.sleep(Duration.ofMillis(500));
+    }
+    throw new IllegalStateException(name + " was not ready within " + timeout + "; log " + p.log() + ":\n" + p.logTail(40));
+  }
+
+  /** base URL of a service, e.g. http://127.0.0.1:41234 */
+  public String url(String service) {
+    Integer port = ports.get(service);
+    if (port == null) {
+      throw new IllegalArgumentException("unknown service " + service + "; expected one of " + SERVICES);
+    }
+    return "http://127.0.0.1:" + port;
+  }
+
+  public Path log(String service) {
+    return processes.get(service).log();
+  }
+
+  @Override
+  public synchronized void close() {
+    processes.values().forEach(ServerProcess::requestStop);
+    for (ServerProcess p : processes.values()) {
+      p.awaitStop(Duration.ofSeconds(20));
+    }
+    processes.clear();
+  }
+
+}

@@ -1,0 +1,228 @@
+package org.denoiselab.infra;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * README's main job: starts the local runtime (Kafka + S3) and the three services, submits one experiment
+ * (default: preset fmnist) through POST /experiments, shows the runs' progress, waits until every run has
+ * finished and its last checkpoint is evaluated, prints the results table and where the grids are, then
+ * stops everything it started.
+ *
+ * <pre>MainJob [--preset fmnist|quick|toy] [--request JSON] [--data DIR] [--timeout-min N]</pre>
+ */
+public final class MainJob {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  public static void main(String[] args) throws Exception {
+    String preset = "fmnist";
+    String request = null;
+    Path data = Path.of("work-data/main-job");
+    long timeoutMin = 60;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--preset" -> preset = args[++i];
+        case "--request" -> request = args[++i];
+        case "--data" -> data = Path.of(args[++i]);
+        case "--timeout-min" -> timeoutMin = Long.parseLong(args[++i]);
+        default -> {
+          System.err.println("main job: unknown option " + args[i]);
+          System.exit(2);
+        }
+      }
+    }
+    String body = request != null ? request : "{\"schemaVersion\": 1, \"preset\": \"" + preset + "\"}";
+    System.exit(new MainJob().run(body, data.toAbsolutePath(), Duration.ofMinutes(timeoutMin)));
+  }
+
+  int run(String requestJson, Path data, Duration timeout) throws Exception {
+    long start = System.nanoTime();
+    Path repo = Path.of("").toAbsolutePath();
+    Files.createDirectories(data);
+    log("starting Kafka (KRaft) and S3Proxy in %s", data);
+    try (LocalRuntime runtime = LocalRuntime.start(LocalRuntime.Config.in(data.resolve("runtime")))) {
+      log("Kafka at %s (%.1f s), S3 at %s (%.1f s); starting trainer, sampler and eval services",
+          runtime.bootstrapServers(), runtime.kafkaStartup().toMillis() / 1e3, runtime.s3Endpoint(),
+          runtime.s3Startup().toMillis() / 1e3);
+      try (LocalServices services = LocalServices.start(runtime, repo, data.resolve("logs"), Map.of(),
+          Duration.ofMinutes(3))) {
+        log("services ready (%.0f s after start): trainer %s, sampler %s, eval %s", seconds(start),
+            services.url("trainer-service"), services.url("sampler-service"), services.url("eval-service"));
+        JsonNode accepted = post(services.url("trainer-service") + "/experiments", requestJson);
+        String experimentId = accepted.path("experimentId").asText();
+        List<String> runIds = new ArrayList<>();
+        accepted.path("runIds").forEach(n -> runIds.add(n.asText()));
+        log("experiment %s accepted: %d runs %s", experimentId, runIds.size(), runIds);
+        long submitted = System.nanoTime();
+        JsonNode results = follow(services, experimentId, runIds, timeout);
+        printResults(results, runIds, runtime, data);
+        log("main job finished in %.1f min (%.1f min from submission)", seconds(start) / 60, seconds(submitted) / 60);
+        return results == null ? 1 : 0;
+      }
+    } finally {
+      log("stopped everything the main job started");
+    }
+  }
+
+  /** Polls run status and results until every run is final and evaluated at its last epoch. */
+  private JsonNode follow(LocalServices services, String experimentId, List<String> runIds, Duration timeout)
+      throws Exception {
+    Map<String, String> lastLine = new HashMap<>();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      int finished = 0;
+      Map<String, Integer> finalEpoch = new LinkedHashMap<>();
+      for (String runId : runIds) {
+        JsonNode s = get(services.url("trainer-service") + "/runs/" + runId);
+        if (s == null) {
+          continue;
+        }
+        String state = s.path("state").asText("?");
+        String line = String.format(Locale.ROOT, "%-9s epoch %s/%s step %s/%s loss %s %s img/s ETA %s", state,
+            s.path("epoch").asText("-"), epochsOf(s), s.path("step").asText("-"), s.path("totalSteps").asText("-"),
+            num(s.path("loss"), "%.4f"), num(s.path("imagesPerSecond"), "%.1f"), eta(s.path("etaSeconds")));
+        if (!line.equals(lastLine.get(runId))) {
+          log("  %s %s%s", runId, line, state.equals("FAILED") ? " reason: " + s.path("reason").asText() : "");
+          lastLine.put(runId, line);
+        }
+        if (state.equals("COMPLETED") || state.equals("FAILED")) {
+          finished++;
+          if (state.equals("COMPLETED")) {
+            finalEpoch.put(runId, s.path("epoch").asInt());
+          }
+        }
+      }
+      JsonNode results = get(services.url("eval-service") + "/experiments/" + experimentId + "/results");
+      if (finished == runIds.size() && results != null && allEvaluated(results, finalEpoch)) {
+        return results;
+      }
+      Thread.sleep(3000);
+    }
+    log("timed out after %s", timeout);
+    return null;
+  }
+
+  private static String epochsOf(JsonNode status) {
+    JsonNode e = status.path("epochs");
+    return e.isMissingNode() || e.isNull() ? "?" : e.asText();
+  }
+
+  /** true when each completed run has an evaluation of its final epoch */
+  private static boolean allEvaluated(JsonNode results, Map<String, Integer> finalEpoch) {
+    for (Map.Entry<String, Integer> e : finalEpoch.entrySet()) {
+      boolean found = false;
+      for (JsonNode ev : evaluations(results)) {
+        if (e.getKey().equals(ev.path("runId").asText()) && ev.path("epoch").asInt() == e.getValue()) {
+          found = true;
+        }
+      }
+      if (!found) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** the evaluation events in a results document */
+  private static List<JsonNode> evaluations(JsonNode results) {
+    List<JsonNode> out = new ArrayList<>();
+    JsonNode list = results.has("evaluations") ? results.get("evaluations") : results;
+    if (list.isArray()) {
+      list.forEach(out::add);
+    }
+    return out;
+  }
+
+  private void printResults(JsonNode results, List<String> runIds, LocalRuntime runtime, Path data) {
+    if (results == null) {
+      return;
+    }
+    System.out.println();
+    System.out.printf("%-26s %5s %5s %5s %-14s %9s %-14s %7s %8s %7s%n", "run", "pred", "patch", "epoch", "fd metric",
+        "fd", "is metric", "is", "samples", "loss");
+    List<String> grids = new ArrayList<>();
+    for (String runId : runIds) {
+      JsonNode last = null;
+      for (JsonNode ev : evaluations(results)) {
+        if (runId.equals(ev.path("runId").asText()) && (last == null || ev.path("epoch").asInt() > last.path("epoch").asInt())) {
+          last = ev;
+        }
+      }
+      if (last == null) {
+        System.out.printf("%-26s (no evaluation: the run failed)%n", runId);
+        continue;
+      }
+      JsonNode spec = last.path("spec");
+      System.out.printf(Locale.ROOT, "%-26s %5s %5s %5d %-14s %9s %-14s %7s %8d %7s%n", runId,
+          spec.path("prediction").asText("?"), spec.path("model").path("patch").asText("?"), last.path("epoch").asInt(),
+          last.path("fdMetric").asText(), num(last.path("fd"), "%.3f"), last.path("isMetric").asText(),
+          num(last.path("isMean"), "%.3f"), last.path("numSamples").asInt(), num(last.path("trainLoss"), "%.4f"));
+      String grid = last.path("gridKey").asText(null);
+      if (grid != null) {
+        grids.add(grid);
+      }
+    }
+    System.out.println();
+    System.out.println("grids (object store keys; files under the S3 data folder):");
+    for (String g : grids) {
+      System.out.println("  " + g);
+    }
+    System.out.println("S3 data folder: " + data.resolve("runtime"));
+  }
+
+  private JsonNode post(String url, String body) throws IOException, InterruptedException {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() / 100 != 2) {
+      throw new IllegalStateException("POST " + url + " answered " + r.statusCode() + ": " + r.body());
+    }
+    return JSON.readTree(r.body());
+  }
+
+  /** GET as JSON; null on 404 or while a service is briefly unreachable */
+  private JsonNode get(String url) throws InterruptedException {
+    try {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET().build(),
+          HttpResponse.BodyHandlers.ofString());
+      return r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private static String num(JsonNode n, String format) {
+    return n.isNumber() ? String.format(Locale.ROOT, format, n.asDouble()) : "-";
+  }
+
+  private static String eta(JsonNode n) {
+    if (!n.isNumber()) {
+      return "-";
+    }
+    long s = Math.round(n.asDouble());
+    return s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : s + "s";
+  }
+
+  private static double seconds(long since) {
+    return (System.nanoTime() - since) / 1e9;
+  }
+
+  private static void log(String format, Object... args) {
+    System.out.printf("[main] " + format + "%n", args);
+  }
+}
