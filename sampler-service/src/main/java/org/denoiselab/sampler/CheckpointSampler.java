@@ -1,0 +1,33 @@
+package org.denoiselab.sampler;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.denoiselab.core.pipeline.CheckpointEvent;
+import org.denoiselab.core.pipeline.SamplesEvent;
+import org.denoiselab.core.pipeline.Topics;
+import org.denoiselab.core.pipeline.kafka.RecordHandler;
+import org.denoiselab.service.Pipeline;
+import org.jboss.logging.Logger;
+
+/** One checkpoint event in, its samples stored and a SamplesEvent out (after the objects are stored). */
+@ApplicationScoped
+public class CheckpointSampler implements RecordHandler {
+    private static final Logger LOG = Logger.getLogger(CheckpointSampler.class);
+
+    @Inject
+    Pipeline pipeline;
+
+    @Inject
+    SamplerWorker worker;
+
+    @Override
+    public void handle(ConsumerRecord<String, byte[]> record, BooleanSupplier cancelled) {
+        CheckpointEvent checkpoint = CheckpointEvent.decode(record.value());
+        SamplesEvent samples = worker.sample(checkpoint);
+        pipeline.producer().publish(Topics.SAMPLES, samples);
+        LOG.infof("run %s epoch %d: grid %s, %d samples for evaluation", samples.runId(), samples.epoch(), samples.gridKey(),
+                samples.numSamples());
+    }
+}

@@ -1,0 +1,99 @@
+package org.denoiselab.trainer;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.denoiselab.core.pipeline.CheckpointEvent;
+import org.denoiselab.core.pipeline.RunEvent;
+import org.denoiselab.core.pipeline.RunStatus;
+import org.denoiselab.core.pipeline.Topics;
+import org.denoiselab.core.pipeline.kafka.RecordHandler;
+import org.denoiselab.service.Pipeline;
+import org.jboss.logging.Logger;
+
+/**
+ * Trains the run of one record of the runs topic (one at a time per replica, see ConsumerLoop):
+ * statuses go to run-status, checkpoint events to checkpoints. A run that ends COMPLETED or FAILED is
+ * done (its offset is committed); a cancelled run is not, and whoever gets its partition resumes it.
+ */
+@ApplicationScoped
+public class RunTrainer implements RecordHandler {
+    private static final Logger LOG = Logger.getLogger(RunTrainer.class);
+
+    @Inject
+    Pipeline pipeline;
+
+    @Inject
+    TrainerWorker worker;
+
+    @Inject
+    MeterRegistry registry;
+
+    /** the run in hand, for the gauges (NaN when idle) */
+    private volatile double epoch = Double.NaN;
+    private volatile double loss = Double.NaN;
+    private volatile double imagesPerSecond = Double.NaN;
+    private Counter completed;
+    private Counter failed;
+
+    @PostConstruct
+    void metrics() {
+        Gauge.builder("trainer.run.epoch", this, t -> t.epoch).description("epochs completed by the run in hand").register(registry);
+        Gauge.builder("trainer.run.loss", this, t -> t.loss).description("recent training loss of the run in hand").register(registry);
+        Gauge.builder("trainer.run.images.per.second", this, t -> t.imagesPerSecond)
+                .description("training throughput of the run in hand").register(registry);
+        completed = Counter.builder("trainer.runs.completed").register(registry);
+        failed = Counter.builder("trainer.runs.failed").register(registry);
+    }
+
+    @Override
+    public void handle(ConsumerRecord<String, byte[]> record, BooleanSupplier cancelled) {
+        RunEvent run = RunEvent.decode(record.value());
+        LOG.infof("run %s (%d of %d in %s): training", run.runId(), run.index() + 1, run.runCount(), run.experimentId());
+        TrainerWorker.Outcome outcome;
+        try {
+            outcome = worker.train(run.spec(), new TrainerWorker.Sink() {
+                @Override
+                public void status(RunStatus status) {
+                    observe(status);
+                    pipeline.producer().publish(Topics.RUN_STATUS, status);
+                }
+
+                @Override
+                public void checkpoint(CheckpointEvent event) {
+                    pipeline.producer().publish(Topics.CHECKPOINTS, event);
+                }
+            }, cancelled);
+        } catch (RuntimeException e) {
+            if (cancelled.getAsBoolean()) {
+                outcome = TrainerWorker.Outcome.CANCELLED;
+            } else {
+                // the job itself broke (not a training failure it reported): the run is FAILED, not retried
+                String reason = e.getMessage() != null ? e.getMessage() : e.getClass().getName();
+                LOG.errorf(e, "run %s failed: %s", run.runId(), reason);
+                pipeline.producer().publish(Topics.RUN_STATUS, RunStatus.failed(run.spec(), 0, 0, 0, reason));
+                outcome = TrainerWorker.Outcome.FAILED;
+            }
+        } finally {
+            epoch = Double.NaN;
+            loss = Double.NaN;
+            imagesPerSecond = Double.NaN;
+        }
+        switch (outcome) {
+            case COMPLETED -> completed.increment();
+            case FAILED -> failed.increment();
+            case CANCELLED -> LOG.infof("run %s cancelled: left to the next owner of its partition", run.runId());
+        }
+    }
+
+    private void observe(RunStatus s) {
+        epoch = s.epoch();
+        loss = s.loss() == null ? Double.NaN : s.loss();
+        imagesPerSecond = s.imagesPerSecond() == null ? Double.NaN : s.imagesPerSecond();
+    }
+}

@@ -1,0 +1,166 @@
+package org.denoiselab.trainer;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.denoiselab.core.pipeline.DeadLetter;
+import org.denoiselab.core.pipeline.RunEvent;
+import org.denoiselab.core.pipeline.RunStatus;
+import org.denoiselab.core.pipeline.Topics;
+import org.denoiselab.core.pipeline.kafka.KafkaClients;
+import org.denoiselab.core.pipeline.kafka.PipelineProducer;
+import org.denoiselab.service.LocalRuntimeResource;
+import org.junit.jupiter.api.Test;
+
+/** The trainer against a real broker and S3 server: intake over Kafka and HTTP, dead letters, the runs view. */
+@QuarkusTest
+@WithTestResource(LocalRuntimeResource.class)
+class TrainerServiceTest {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    /** a tiny sweep: toy data, one dimension, two predictions = two runs of one short epoch */
+    private static final String GOOD = """
+            {"experimentId": "exp-good", "preset": "toy", "prediction": ["x", "v"],
+             "dataset": {"toyDim": 2, "limit": 128},
+             "train": {"epochs": 1, "batchSize": 64, "checkpointEvery": 1},
+             "sampling": {"steps": 4, "gridSize": 2, "numEval": 16}}
+            """;
+
+    /** one bad request of each kind, with the field its dead letter must name */
+    private static final Map<String, String[]> BAD = new LinkedHashMap<>();
+
+    static {
+        BAD.put("bad-json", new String[] {"{\"preset\": \"quick\", \"train\": {\"epochs\": 2", "invalid JSON"});
+        BAD.put("unknown-field", new String[] {"{\"preset\": \"quick\", \"sampling\": {\"stepz\": 3}}", "sampling.stepz"});
+        BAD.put("unknown-value", new String[] {"{\"preset\": \"quick\", \"prediction\": \"q\"}", "prediction"});
+        BAD.put("patch", new String[] {"{\"preset\": \"fmnist\", \"model\": {\"patch\": [4, 5]}}", "model.patch[1]"});
+        BAD.put("negative-size", new String[] {"{\"preset\": \"quick\", \"train\": {\"batchSize\": -4}}", "train.batchSize"});
+        BAD.put("no-dataset", new String[] {"{\"preset\": \"cifar10\"}", "dataset.location"});
+        BAD.put("missing-dataset", new String[] {"{\"preset\": \"fmnist\", \"dataset\": {\"location\": \"/nowhere/fmnist\"}}",
+                "dataset.location"});
+    }
+
+    @Test
+    void badRequestsAreDeadLetteredAndAGoodOneAfterThemIsQueued() {
+        String bootstrap = LocalRuntimeResource.runtime().bootstrapServers();
+        try (PipelineProducer producer = new PipelineProducer(KafkaClients.producer(bootstrap, "test"))) {
+            BAD.forEach((key, bad) -> producer.publish(Topics.EXPERIMENTS, key, bad[0].getBytes(StandardCharsets.UTF_8)));
+            producer.publish(Topics.EXPERIMENTS, "exp-good", GOOD.getBytes(StandardCharsets.UTF_8));
+        }
+
+        List<ConsumerRecord<String, byte[]>> letters = readUntil(Topics.DEAD_LETTER,
+                r -> r.stream().map(ConsumerRecord::key).collect(Collectors.toSet()).containsAll(BAD.keySet()));
+        for (ConsumerRecord<String, byte[]> record : letters) {
+            DeadLetter letter = DeadLetter.decode(record.value());
+            String[] bad = BAD.get(letter.key());
+            if (bad == null) continue;
+            assertEquals(Topics.EXPERIMENTS, letter.sourceTopic());
+            assertArrayEquals(bad[0].getBytes(StandardCharsets.UTF_8), letter.originalValue(), letter.key() + ": original bytes");
+            assertTrue(letter.reason().contains(bad[1]), letter.key() + ": reason '" + letter.reason() + "' should name " + bad[1]);
+        }
+        assertEquals(BAD.size(), letters.stream().filter(r -> BAD.containsKey(r.key())).count(), "one letter per bad request");
+
+        Set<String> runIds = readUntil(Topics.RUNS, r -> r.size() >= 2).stream()
+                .map(r -> RunEvent.decode(r.value()))
+                .filter(e -> e.experimentId().equals("exp-good"))
+                .map(RunEvent::runId).collect(Collectors.toSet());
+        assertEquals(2, runIds.size(), "one RunEvent per run of the sweep: " + runIds);
+        List<RunStatus> queued = readUntil(Topics.RUN_STATUS, r -> queuedRuns(r).containsAll(runIds)).stream()
+                .map(r -> RunStatus.decode(r.value())).filter(s -> s.state() == RunStatus.State.QUEUED).toList();
+        assertTrue(queued.stream().map(RunStatus::runId).collect(Collectors.toSet()).containsAll(runIds));
+
+        // the view behind GET /runs follows run-status
+        for (String runId : runIds) {
+            awaitStatus(runId, 200);
+            given().get("/runs/" + runId).then().statusCode(200).body("experimentId", equalTo("exp-good"));
+        }
+        given().get("/runs").then().statusCode(200).body("runId", hasItem(runIds.iterator().next()));
+        given().get("/runs/no-such-run").then().statusCode(404);
+    }
+
+    @Test
+    void postAnswers202WithIdsOr400WithReasons() {
+        String id = given().contentType("application/json")
+                .body("{\"preset\": \"quick\", \"prediction\": [\"x\", \"v\"]}")
+                .post("/experiments")
+                .then().statusCode(202)
+                .body("experimentId", startsWith("exp-"))
+                .body("runIds", hasSize(2))
+                .extract().path("experimentId");
+        // published under its new id, with the id filled in
+        ConsumerRecord<String, byte[]> published = readUntil(Topics.EXPERIMENTS, r -> r.stream().anyMatch(x -> id.equals(x.key())))
+                .stream().filter(x -> id.equals(x.key())).findFirst().orElseThrow();
+        assertTrue(new String(published.value(), StandardCharsets.UTF_8).contains(id));
+
+        given().contentType("application/json").body("{\"preset\": \"quick\", \"model\": {\"patch\": 5}}")
+                .post("/experiments").then().statusCode(400)
+                .body("problems.field", hasItem("model.patch[0]"));
+        given().contentType("application/json").body("{\"preset\": ")
+                .post("/experiments").then().statusCode(400)
+                .body("error", containsString("invalid JSON"));
+        given().contentType("application/json").body("{\"preset\": \"quick\", \"colour\": 1}")
+                .post("/experiments").then().statusCode(400)
+                .body("problems.field", hasItem("colour"));
+    }
+
+    private static Set<String> queuedRuns(List<ConsumerRecord<String, byte[]>> records) {
+        return records.stream().map(r -> RunStatus.decode(r.value())).filter(s -> s.state() == RunStatus.State.QUEUED)
+                .map(RunStatus::runId).collect(Collectors.toSet());
+    }
+
+    private static void awaitStatus(String runId, int code) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (given().get("/runs/" + runId).statusCode() != code) {
+            assertTrue(System.nanoTime() < deadline, "GET /runs/" + runId + " never answered " + code);
+            sleep();
+        }
+    }
+
+    /** Reads the whole topic from the beginning until {@code done} holds for what was read. */
+    static List<ConsumerRecord<String, byte[]>> readUntil(String topic, Predicate<List<ConsumerRecord<String, byte[]>>> done) {
+        Map<String, Object> config = KafkaClients.reader(LocalRuntimeResource.runtime().bootstrapServers(), "test-reader");
+        List<ConsumerRecord<String, byte[]>> read = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(config)) {
+            List<TopicPartition> parts = c.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (!done.test(read)) {
+                assertTrue(System.nanoTime() < deadline, "timed out reading " + topic + " (" + read.size() + " records)");
+                c.poll(Duration.ofMillis(200)).forEach(read::add);
+            }
+        }
+        assertNotNull(read);
+        return read;
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
