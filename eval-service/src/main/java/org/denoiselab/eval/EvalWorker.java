@@ -1,26 +1,59 @@
 package org.denoiselab.eval;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Optional;
+import org.denoiselab.core.jobs.EvalJob;
+import org.denoiselab.core.jobs.JobSettings;
 import org.denoiselab.core.pipeline.EvaluationEvent;
 import org.denoiselab.core.pipeline.SamplesEvent;
 import org.denoiselab.service.Pipeline;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * The one place the evaluator calls core's evaluation job (org.denoiselab.core.jobs.EvalJob): score
- * the batch against the dataset's reference statistics (computed once, kept in the store). Empty when
- * this batch was already evaluated (a redelivered event makes no second result).
+ * The one place the evaluator calls core's evaluation job: score the batch against the dataset's
+ * reference statistics (computed once, kept in the store). Empty when this batch was already evaluated
+ * (a redelivered event makes no second result).
  */
 @ApplicationScoped
 public class EvalWorker {
     @Inject
     Pipeline pipeline;
 
-    public Optional<EvaluationEvent> evaluate(SamplesEvent samples) {
-        // INTEGRATION (jobs branch): keep one job per service and replace the throw with
-        //   return job().handle(samples);
-        // where job() lazily builds new EvalJob(pipeline.store(), JobSettings.defaults()).
-        throw new UnsupportedOperationException("org.denoiselab.core.jobs.EvalJob is not merged yet");
+    /** images and epochs of the evaluation classifier's one-off training (per dataset, then kept in the store) */
+    @ConfigProperty(name = "denoise.eval.classifier-images", defaultValue = "20000")
+    int classifierImages;
+
+    @ConfigProperty(name = "denoise.eval.classifier-epochs", defaultValue = "2")
+    int classifierEpochs;
+
+    /** test images behind the reference statistics (0 = the whole test split) */
+    @ConfigProperty(name = "denoise.eval.reference-images", defaultValue = "0")
+    int referenceImages;
+
+    /** TorchScript inception-2015-12-05.pt for extractor "inception" (optional) */
+    @ConfigProperty(name = "denoise.eval.inception-path")
+    Optional<String> inceptionPath;
+
+    private EvalJob job;
+
+    public synchronized Optional<EvaluationEvent> evaluate(SamplesEvent samples) throws IOException {
+        if (job == null) {
+            job = new EvalJob(pipeline.store(), JobSettings.defaults()
+                    .withClassifierBudget(classifierImages, classifierEpochs)
+                    .withReferenceImages(referenceImages)
+                    .withInceptionPath(inceptionPath.map(Path::of).orElse(null)));
+        }
+        return job.handle(samples);
+    }
+
+    @PreDestroy
+    synchronized void close() {
+        if (job != null) {
+            job.close();
+        }
     }
 }

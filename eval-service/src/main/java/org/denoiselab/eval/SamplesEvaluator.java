@@ -24,7 +24,7 @@ public class SamplesEvaluator implements RecordHandler {
     EvalWorker worker;
 
     @Override
-    public void handle(ConsumerRecord<String, byte[]> record, BooleanSupplier cancelled) {
+    public void handle(ConsumerRecord<String, byte[]> record, BooleanSupplier cancelled) throws Exception {
         SamplesEvent samples = SamplesEvent.decode(record.value());
         Optional<EvaluationEvent> evaluation = worker.evaluate(samples);
         if (evaluation.isEmpty()) {

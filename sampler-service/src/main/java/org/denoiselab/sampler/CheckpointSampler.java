@@ -23,7 +23,7 @@ public class CheckpointSampler implements RecordHandler {
     SamplerWorker worker;
 
     @Override
-    public void handle(ConsumerRecord<String, byte[]> record, BooleanSupplier cancelled) {
+    public void handle(ConsumerRecord<String, byte[]> record, BooleanSupplier cancelled) throws Exception {
         CheckpointEvent checkpoint = CheckpointEvent.decode(record.value());
         SamplesEvent samples = worker.sample(checkpoint);
         pipeline.producer().publish(Topics.SAMPLES, samples);

@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.denoiselab.core.jobs.TrainJob;
 import org.denoiselab.core.pipeline.CheckpointEvent;
 import org.denoiselab.core.pipeline.RunEvent;
 import org.denoiselab.core.pipeline.RunStatus;
@@ -55,9 +56,9 @@ public class RunTrainer implements RecordHandler {
     public void handle(ConsumerRecord<String, byte[]> record, BooleanSupplier cancelled) {
         RunEvent run = RunEvent.decode(record.value());
         LOG.infof("run %s (%d of %d in %s): training", run.runId(), run.index() + 1, run.runCount(), run.experimentId());
-        TrainerWorker.Outcome outcome;
+        TrainJob.Outcome outcome;
         try {
-            outcome = worker.train(run.spec(), new TrainerWorker.Sink() {
+            outcome = worker.train(run.spec(), new TrainJob.Sink() {
                 @Override
                 public void status(RunStatus status) {
                     observe(status);
@@ -71,13 +72,13 @@ public class RunTrainer implements RecordHandler {
             }, cancelled);
         } catch (RuntimeException e) {
             if (cancelled.getAsBoolean()) {
-                outcome = TrainerWorker.Outcome.CANCELLED;
+                outcome = TrainJob.Outcome.CANCELLED;
             } else {
                 // the job itself broke (not a training failure it reported): the run is FAILED, not retried
                 String reason = e.getMessage() != null ? e.getMessage() : e.getClass().getName();
                 LOG.errorf(e, "run %s failed: %s", run.runId(), reason);
                 pipeline.producer().publish(Topics.RUN_STATUS, RunStatus.failed(run.spec(), 0, 0, 0, reason));
-                outcome = TrainerWorker.Outcome.FAILED;
+                outcome = TrainJob.Outcome.FAILED;
             }
         } finally {
             epoch = Double.NaN;
