@@ -151,7 +151,7 @@ public final class JiT extends Denoiser {
         x = x.add(a.mul(gate1.expandDims(1)));
 
         NDArray m = Ops.modulate(Ops.layerNorm(x, lnOnes, lnZeros, LN_EPS), shift2, scale2);
-        m = Ops.linear(Ops.geluTanh(Ops.linear(m, w.get(p + "mlp.w1"), w.get(p + "mlp.b1"))),
+        m = Ops.linear(Ops.gelu(Ops.linear(m, w.get(p + "mlp.w1"), w.get(p + "mlp.b1"))),
                 w.get(p + "mlp.w2"), w.get(p + "mlp.b2"));
         return x.add(m.mul(gate2.expandDims(1)));
     }

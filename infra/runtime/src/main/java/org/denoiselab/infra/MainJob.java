@@ -70,7 +70,8 @@ public final class MainJob {
         log("experiment %s accepted: %d runs %s", experimentId, runIds.size(), runIds);
         long submitted = System.nanoTime();
         JsonNode results = follow(services, experimentId, runIds, timeout);
-        printResults(results, runIds, runtime, data);
+        exportGrids(results, services.url("eval-service"), data.resolve("grids"));
+        printResults(results, runIds, data);
         log("main job finished in %.1f min (%.1f min from submission)", seconds(start) / 60, seconds(submitted) / 60);
         return results == null ? 1 : 0;
       }
@@ -93,8 +94,8 @@ public final class MainJob {
           continue;
         }
         String state = s.path("state").asText("?");
-        String line = String.format(Locale.ROOT, "%-9s epoch %s/%s step %s/%s loss %s %s img/s ETA %s", state,
-            s.path("epoch").asText("-"), epochsOf(s), s.path("step").asText("-"), s.path("totalSteps").asText("-"),
+        String line = String.format(Locale.ROOT, "%-9s epochs done %s, step %s/%s, loss %s, %s img/s, ETA %s", state,
+            s.path("epoch").asText("-"), s.path("step").asText("-"), s.path("totalSteps").asText("-"),
             num(s.path("loss"), "%.4f"), num(s.path("imagesPerSecond"), "%.1f"), eta(s.path("etaSeconds")));
         if (!line.equals(lastLine.get(runId))) {
           log("  %s %s%s", runId, line, state.equals("FAILED") ? " reason: " + s.path("reason").asText() : "");
@@ -117,72 +118,91 @@ public final class MainJob {
     return null;
   }
 
-  private static String epochsOf(JsonNode status) {
-    JsonNode e = status.path("epochs");
-    return e.isMissingNode() || e.isNull() ? "?" : e.asText();
-  }
-
   /** true when each completed run has an evaluation of its final epoch */
   private static boolean allEvaluated(JsonNode results, Map<String, Integer> finalEpoch) {
     for (Map.Entry<String, Integer> e : finalEpoch.entrySet()) {
-      boolean found = false;
-      for (JsonNode ev : evaluations(results)) {
-        if (e.getKey().equals(ev.path("runId").asText()) && ev.path("epoch").asInt() == e.getValue()) {
-          found = true;
-        }
-      }
-      if (!found) {
+      JsonNode last = lastEvaluation(results, e.getKey());
+      if (last == null || last.path("epoch").asInt() < e.getValue()) {
         return false;
       }
     }
     return true;
   }
 
-  /** the evaluation events in a results document */
-  private static List<JsonNode> evaluations(JsonNode results) {
-    List<JsonNode> out = new ArrayList<>();
-    JsonNode list = results.has("evaluations") ? results.get("evaluations") : results;
-    if (list.isArray()) {
-      list.forEach(out::add);
+  /** the run's entry in GET /experiments/{id}/results: {runId, prediction, patch, epochs: [...]} */
+  private static JsonNode runOf(JsonNode results, String runId) {
+    for (JsonNode run : results.path("runs")) {
+      if (runId.equals(run.path("runId").asText())) {
+        return run;
+      }
     }
-    return out;
+    return null;
   }
 
-  private void printResults(JsonNode results, List<String> runIds, LocalRuntime runtime, Path data) {
+  private static JsonNode lastEvaluation(JsonNode results, String runId) {
+    JsonNode run = runOf(results, runId);
+    JsonNode last = null;
+    if (run != null) {
+      for (JsonNode ev : run.path("epochs")) {
+        if (last == null || ev.path("epoch").asInt() > last.path("epoch").asInt()) {
+          last = ev;
+        }
+      }
+    }
+    return last;
+  }
+
+  private void printResults(JsonNode results, List<String> runIds, Path data) {
     if (results == null) {
       return;
     }
     System.out.println();
-    System.out.printf("%-26s %5s %5s %5s %-14s %9s %-14s %7s %8s %7s%n", "run", "pred", "patch", "epoch", "fd metric",
+    System.out.printf("%-26s %5s %5s %5s %-14s %9s %-14s %7s %8s %8s%n", "run", "pred", "patch", "epoch", "fd metric",
         "fd", "is metric", "is", "samples", "loss");
     List<String> grids = new ArrayList<>();
     for (String runId : runIds) {
-      JsonNode last = null;
-      for (JsonNode ev : evaluations(results)) {
-        if (runId.equals(ev.path("runId").asText()) && (last == null || ev.path("epoch").asInt() > last.path("epoch").asInt())) {
-          last = ev;
-        }
-      }
-      if (last == null) {
+      JsonNode run = runOf(results, runId);
+      JsonNode last = lastEvaluation(results, runId);
+      if (run == null || last == null) {
         System.out.printf("%-26s (no evaluation: the run failed)%n", runId);
         continue;
       }
-      JsonNode spec = last.path("spec");
-      System.out.printf(Locale.ROOT, "%-26s %5s %5s %5d %-14s %9s %-14s %7s %8d %7s%n", runId,
-          spec.path("prediction").asText("?"), spec.path("model").path("patch").asText("?"), last.path("epoch").asInt(),
-          last.path("fdMetric").asText(), num(last.path("fd"), "%.3f"), last.path("isMetric").asText(),
+      System.out.printf(Locale.ROOT, "%-26s %5s %5s %5d %-14s %9s %-14s %7s %8d %8s%n", runId,
+          run.path("prediction").asText("?"), run.path("patch").asText("?"), last.path("epoch").asInt(),
+          last.path("fdMetric").asText(), num(last.path("fd"), "%.2f"), last.path("isMetric").asText(),
           num(last.path("isMean"), "%.3f"), last.path("numSamples").asInt(), num(last.path("trainLoss"), "%.4f"));
-      String grid = last.path("gridKey").asText(null);
-      if (grid != null) {
-        grids.add(grid);
+      for (JsonNode ev : run.path("epochs")) {
+        grids.add(ev.path("gridKey").asText());
       }
     }
     System.out.println();
-    System.out.println("grids (object store keys; files under the S3 data folder):");
-    for (String g : grids) {
-      System.out.println("  " + g);
+    System.out.println("FD/IS are computed in the feature space named in the table (fd_classifier: the project's"
+        + " Fashion-MNIST classifier, not Inception FID); samples = images generated per evaluation.");
+    System.out.println("grids, one per checkpoint epoch (object keys in bucket denoise-lab; files under "
+        + data.resolve("grids") + "):");
+    grids.forEach(g -> System.out.println("  " + g));
+  }
+
+  /** copies every grid (served by the eval service from the object store) into a local folder */
+  private void exportGrids(JsonNode results, String evalUrl, Path folder) throws IOException, InterruptedException {
+    if (results == null) {
+      return;
     }
-    System.out.println("S3 data folder: " + data.resolve("runtime"));
+    for (JsonNode run : results.path("runs")) {
+      for (JsonNode ev : run.path("epochs")) {
+        String key = ev.path("gridKey").asText(null);
+        if (key == null) {
+          continue;
+        }
+        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(evalUrl + "/objects/" + key))
+            .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        if (r.statusCode() == 200) {
+          Path file = folder.resolve(key);
+          Files.createDirectories(file.getParent());
+          Files.write(file, r.body());
+        }
+      }
+    }
   }
 
   private JsonNode post(String url, String body) throws IOException, InterruptedException {

@@ -1,0 +1,213 @@
+package org.denoiselab.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.denoiselab.core.pipeline.CheckpointEvent;
+import org.denoiselab.core.pipeline.DeadLetter;
+import org.denoiselab.core.pipeline.EvaluationEvent;
+import org.denoiselab.core.pipeline.Json;
+import org.denoiselab.core.pipeline.ObjectStore;
+import org.denoiselab.core.pipeline.SamplesEvent;
+import org.denoiselab.core.pipeline.Topics;
+import org.denoiselab.core.pipeline.kafka.KafkaClients;
+import org.denoiselab.infra.LocalRuntime;
+import org.denoiselab.infra.LocalServices;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The product's shape with nothing mocked: a real Kafka broker and S3 server (LocalRuntime) and the three
+ * packaged services as processes. One tiny experiment goes in through POST /experiments; a checkpoint,
+ * a grid, a sample batch and an evaluation come out, in order, with matching checksums.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PipelineEndToEndTest {
+    /** a few seconds of training: 256 Fashion-MNIST images, one epoch, 64 samples with 3 Heun steps */
+    private static final String TINY = """
+        {"schemaVersion": 1, "preset": "quick", "dataset": {"limit": 256},
+         "train": {"epochs": 1, "batchSize": 64}, "sampling": {"numEval": 64, "steps": 3, "gridSize": 4}}
+        """;
+
+    @TempDir
+    static Path dir;
+    static LocalRuntime runtime;
+    static LocalServices services;
+    static ObjectStore store;
+    static String runId;
+
+    @BeforeAll
+    static void start() {
+        Assumptions.assumeTrue(Files.isDirectory(Path.of("/usr/share/datasets/fashion-mnist")),
+                "needs Debian's dataset-fashion-mnist (bin/test installs it)");
+        runtime = LocalRuntime.start(LocalRuntime.Config.in(dir.resolve("runtime")));
+        services = LocalServices.start(runtime, Path.of("..").toAbsolutePath().normalize(), dir.resolve("logs"),
+                Map.of("denoise.eval.classifier-images", "1024", "denoise.eval.classifier-epochs", "1",
+                        "denoise.eval.reference-images", "512", "LOG_JSON", "false"),
+                Duration.ofMinutes(4));
+        store = new ObjectStore(runtime.s3Endpoint(), runtime.accessKey(), runtime.secretKey(), "denoise-lab");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (services != null) {
+            services.close();
+        }
+        if (runtime != null) {
+            runtime.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void oneRequestInCheckpointGridAndEvaluationOutInOrder() throws Exception {
+        // a malformed request first: it must land in dead-letter and not stop the good one
+        byte[] bad = "{\"schemaVersion\": 1, \"preset\": \"quick\", \"sampling\": {\"stepz\": 3}}".getBytes(StandardCharsets.UTF_8);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClients.producer(runtime.bootstrapServers(), "e2e"))) {
+            producer.send(new ProducerRecord<>(Topics.EXPERIMENTS, "bad-1", bad)).get();
+        }
+        HttpResponse<String> accepted = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(services.url("trainer-service") + "/experiments"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(TINY)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(202, accepted.statusCode(), accepted.body());
+        runId = Json.mapper().readTree(accepted.body()).path("runIds").get(0).asText();
+
+        ConsumerRecord<String, byte[]> evaluation = await(Topics.EVALUATIONS, r -> runId.equals(r.key()), Duration.ofMinutes(8));
+        ConsumerRecord<String, byte[]> samples = await(Topics.SAMPLES, r -> runId.equals(r.key()), Duration.ofSeconds(10));
+        ConsumerRecord<String, byte[]> checkpoint = await(Topics.CHECKPOINTS, r -> runId.equals(r.key()), Duration.ofSeconds(10));
+        assertTrue(checkpoint.timestamp() <= samples.timestamp() && samples.timestamp() <= evaluation.timestamp(),
+                "checkpoint, samples, evaluation in order");
+
+        CheckpointEvent ck = CheckpointEvent.decode(checkpoint.value());
+        SamplesEvent s = SamplesEvent.decode(samples.value());
+        EvaluationEvent ev = EvaluationEvent.decode(evaluation.value());
+        // objects present with the checksums their events carry (get verifies and throws on mismatch)
+        assertEquals(ck.sizeBytes(), store.get(ck.objectKey(), ck.sha256()).length);
+        byte[] grid = store.get(s.gridKey(), s.gridSha256());
+        assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, java.util.Arrays.copyOf(grid, 4));
+        assertTrue(store.get(s.batchKey(), s.batchSha256()).length > 64 * 28 * 28, "uint8 batch of 64 images");
+        assertEquals(1, ev.epoch());
+        assertEquals("fd_classifier", ev.fdMetric());
+        assertEquals(64, ev.numSamples());
+        assertTrue(ev.fd() != null && ev.fd() >= 0 && Double.isFinite(ev.fd()), "finite FD " + ev.fd());
+        assertTrue(ev.isMean() != null && ev.isMean() >= 1.0 - 1e-6, "IS >= 1: " + ev.isMean());
+
+        DeadLetter letter = DeadLetter.decode(await(Topics.DEAD_LETTER, r -> "bad-1".equals(r.key()), Duration.ofSeconds(30)).value());
+        assertTrue(letter.reason().contains("sampling.stepz"), letter.reason());
+        assertArrayEquals(bad, letter.originalValue());
+    }
+
+    @Test
+    @Order(2)
+    void aCheckpointDeliveredTwiceYieldsOneGridAndOneEvaluation() throws Exception {
+        Assumptions.assumeTrue(runId != null, "needs the first test's run");
+        ConsumerRecord<String, byte[]> checkpoint = await(Topics.CHECKPOINTS, r -> runId.equals(r.key()), Duration.ofSeconds(10));
+        ObjectStore.Stored gridBefore = store.stored(SamplesEvent.decode(
+                await(Topics.SAMPLES, r -> runId.equals(r.key()), Duration.ofSeconds(10)).value()).gridKey()).orElseThrow();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClients.producer(runtime.bootstrapServers(), "e2e"))) {
+            producer.send(new ProducerRecord<>(Topics.CHECKPOINTS, checkpoint.key(), checkpoint.value())).get();
+        }
+        awaitConsumed("samplers", Topics.CHECKPOINTS, Duration.ofMinutes(2));
+        awaitConsumed("evaluators", Topics.SAMPLES, Duration.ofMinutes(2));
+        List<ConsumerRecord<String, byte[]>> evaluations = all(Topics.EVALUATIONS, r -> runId.equals(r.key()));
+        assertEquals(1, evaluations.size(), "one evaluation for the run's one checkpoint");
+        ObjectStore.Stored gridAfter = store.stored(gridBefore.key()).orElseThrow();
+        assertEquals(gridBefore, gridAfter, "the grid was not written again");
+        assertEquals(1, store.list("runs/" + runId + "/grids/").size(), "one grid");
+    }
+
+    /** Waits until the group has committed every record of the topic (its work on them is done). */
+    private static void awaitConsumed(String group, String topic, Duration timeout) throws Exception {
+        try (Admin admin = KafkaClients.admin(runtime.bootstrapServers(), "e2e-admin")) {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                        .partitionsToOffsetAndMetadata().get();
+                List<TopicPartition> partitions = new ArrayList<>();
+                admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+                        .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+                Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+                partitions.forEach(p -> latest.put(p, OffsetSpec.latest()));
+                var ends = admin.listOffsets(latest).all().get();
+                boolean done = true;
+                for (TopicPartition p : partitions) {
+                    long end = ends.get(p).offset();
+                    OffsetAndMetadata c = committed.get(p);
+                    if (end > 0 && (c == null || c.offset() < end)) {
+                        done = false;
+                    }
+                }
+                if (done) {
+                    return;
+                }
+                Thread.sleep(500);
+            }
+            throw new AssertionError(group + " did not finish " + topic + " within " + timeout);
+        }
+    }
+
+    private static ConsumerRecord<String, byte[]> await(String topic, Predicate<ConsumerRecord<String, byte[]>> match,
+                                                        Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            List<ConsumerRecord<String, byte[]>> found = all(topic, match);
+            if (!found.isEmpty()) {
+                return found.get(0);
+            }
+        }
+        throw new AssertionError("no matching record on " + topic + " within " + timeout);
+    }
+
+    /** every record of a topic (read from the start, no group) that matches */
+    private static List<ConsumerRecord<String, byte[]>> all(String topic, Predicate<ConsumerRecord<String, byte[]>> match) {
+        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaClients.reader(runtime.bootstrapServers(), "e2e-reader"))) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            c.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+            c.assign(partitions);
+            c.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = c.endOffsets(partitions);
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (System.nanoTime() < deadline && partitions.stream().anyMatch(p -> c.position(p) < ends.get(p))) {
+                c.poll(Duration.ofMillis(200)).forEach(r -> {
+                    if (match.test(r)) {
+                        out.add(r);
+                    }
+                });
+            }
+            if (out.isEmpty()) {
+                c.poll(Duration.ofMillis(500));
+            }
+        }
+        return out;
+    }
+}
