@@ -49,12 +49,12 @@ public final class Presets {
             "evaluation": {"extractor": "none"}
           },
           "fmnist": {
-            "dataset": {"kind": "fmnist", "imageSize": 28, "limit": 12000},
+            "dataset": {"kind": "fmnist", "imageSize": 28, "limit": 8000},
             "model": {"arch": "jit", "size": "T", "patch": [4, 28], "bottleneck": 128},
             "prediction": ["x", "eps", "v"],
-            "train": {"epochs": 4, "batchSize": 128, "learningRate": 2e-4, "warmupSteps": 50, "emaDecay": 0.99,
+            "train": {"epochs": 3, "batchSize": 128, "learningRate": 2e-4, "warmupSteps": 50, "emaDecay": 0.99,
                       "checkpointEvery": 1},
-            "sampling": {"solver": "heun", "steps": 25, "gridSize": 8, "numEval": 1000},
+            "sampling": {"solver": "heun", "steps": 10, "gridSize": 8, "numEval": 500},
             "evaluation": {"extractor": "classifier"}
           },
           "quick": {

@@ -48,19 +48,19 @@ class SweepTest {
                 "exp-1a2b-v-p4", "exp-1a2b-v-p28"), ids(runs));
         RunSpec r = runs.get(0);
         assertEquals("exp-1a2b", r.experimentId());
-        assertEquals(new RunSpec.DatasetSpec("fmnist", null, 28, 0, 12000), r.dataset());
+        assertEquals(new RunSpec.DatasetSpec("fmnist", null, 28, 0, 8000), r.dataset());
         assertEquals(new RunSpec.ModelSpec("jit", "T", 4, 128, 0, 0), r.model());
         assertEquals(RunSpec.Method.FLOW, r.method());
         assertEquals(Target.X, r.prediction());
         assertEquals(Target.V, r.loss());
-        assertEquals(4, r.train().epochs());
+        assertEquals(3, r.train().epochs());
         assertEquals(128, r.train().batchSize());
         assertEquals(2e-4, r.train().learningRate());
         assertEquals(1, r.train().checkpointEvery());
         assertEquals("logit_normal", r.train().timeSampling());
         assertEquals(-0.8, r.train().tMean());
         assertEquals(0.8, r.train().tStd());
-        assertEquals(new RunSpec.SamplingSpec("heun", 25, 8, 1000, 0, 1.0), r.sampling());
+        assertEquals(new RunSpec.SamplingSpec("heun", 10, 8, 500, 0, 1.0), r.sampling());
         assertEquals(new RunSpec.EvalSpec("classifier", null), r.eval());
     }
 
