@@ -1,10 +1,13 @@
-# Sourced by bin/*: installs the JDK and Maven from Debian when a fresh machine lacks them.
+# Sourced by bin/*: installs what a fresh machine lacks, from Debian: the JDK, Maven, and the real
+# Fashion-MNIST (dataset-fashion-mnist) used by the main job and the end-to-end tests.
 ensure_tools() {
   local missing=()
   command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jdk-headless)
   command -v mvn >/dev/null 2>&1 || missing+=(maven)
+  [ -d /usr/share/datasets/fashion-mnist ] || missing+=(dataset-fashion-mnist)
   if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing from Debian: ${missing[*]}" >&2
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   fi
 }

@@ -32,50 +32,47 @@ public interface ImageSource {
         if (!Files.isRegularFile(path)) {
             throw new IOException(path + ": no such file or folder of samples");
         }
-        return new NpyBatch(path);
+        return npyBatch(path);
     }
 
-    /** a whole .npy batch held in memory */
-    final class NpyBatch implements ImageSource {
-        private final byte[] data;
-        private final int n;
-        private final int c;
-        private final int h;
-        private final int w;
-
-        NpyBatch(Path file) throws IOException {
-            Npy.Array a = Npy.read(file);
-            long[] s = a.shape();
-            if (s.length != 4 || (s[1] != 1 && s[1] != 3) || s[0] == 0) {
-                throw new IOException(file + ": expected a sample batch of shape N x C x H x W with C = 1 or 3 and N > 0,"
-                        + " got " + a);
-            }
-            n = (int) s[0];
-            c = (int) s[1];
-            h = (int) s[2];
-            w = (int) s[3];
-            if (a.type() == Npy.Type.UINT8) {
-                data = a.data();
-            } else {
-                double[] v = a.asDoubles();
-                float[] f = new float[v.length];
-                for (int i = 0; i < v.length; i++) {
-                    f[i] = (float) v[i];
-                }
-                data = SampleImages.toUint8(f);
-            }
+    /** uint8 N x C x H x W bytes held in memory (a stored sample batch) */
+    static ImageSource ofBytes(byte[] data, int n, int c, int h, int w) {
+        if ((long) n * c * h * w != data.length) {
+            throw new IllegalArgumentException("batch holds " + data.length + " bytes, expected " + n + " x " + c + " x "
+                    + h + " x " + w);
         }
+        return new InMemory(data, n, c, h, w);
+    }
 
-        @Override public int count() { return n; }
-        @Override public int channels() { return c; }
-        @Override public int height() { return h; }
-        @Override public int width() { return w; }
-
+    /** a whole batch held in memory */
+    record InMemory(byte[] data, int count, int channels, int height, int width) implements ImageSource {
         @Override
         public byte[] read(int from, int rows) {
-            int sample = c * h * w;
+            int sample = channels * height * width;
             return java.util.Arrays.copyOfRange(data, from * sample, (from + rows) * sample);
         }
+    }
+
+    /** a .npy batch: uint8, or float in [-1, 1] converted exactly as saved PNGs are */
+    private static ImageSource npyBatch(Path file) throws IOException {
+        Npy.Array a = Npy.read(file);
+        long[] s = a.shape();
+        if (s.length != 4 || (s[1] != 1 && s[1] != 3) || s[0] == 0) {
+            throw new IOException(file + ": expected a sample batch of shape N x C x H x W with C = 1 or 3 and N > 0,"
+                    + " got " + a);
+        }
+        byte[] data;
+        if (a.type() == Npy.Type.UINT8) {
+            data = a.data();
+        } else {
+            double[] v = a.asDoubles();
+            float[] f = new float[v.length];
+            for (int i = 0; i < v.length; i++) {
+                f[i] = (float) v[i];
+            }
+            data = SampleImages.toUint8(f);
+        }
+        return ofBytes(data, (int) s[0], (int) s[1], (int) s[2], (int) s[3]);
     }
 
     /** PNG files of a folder in name order, decoded when read */

@@ -15,6 +15,7 @@ import org.denoiselab.core.data.ImageDataset;
 import org.denoiselab.core.data.ToyManifold;
 import org.denoiselab.core.eval.ClassifierExtractor;
 import org.denoiselab.core.eval.Evaluator;
+import org.denoiselab.core.eval.ImageSource;
 import org.denoiselab.core.eval.FeatureExtractor;
 import org.denoiselab.core.eval.FeatureStats.Gaussian;
 import org.denoiselab.core.eval.InceptionExtractor;
@@ -123,7 +124,7 @@ public final class EvalJob implements AutoCloseable {
         byte[] pixels = batch.asUint8(samples.batchKey());
         FeatureExtractor extractor = extractor(spec, extractorName);
         Gaussian reference = reference(spec, extractorName, extractor);
-        Evaluator.Scores scores = Evaluator.score(JobImages.ofBytes(pixels, (int) s[0], (int) s[1], (int) s[2], (int) s[3]),
+        Evaluator.Scores scores = Evaluator.score(ImageSource.ofBytes(pixels, (int) s[0], (int) s[1], (int) s[2], (int) s[3]),
                 extractor, reference);
         return EvaluationEvent.of(samples, extractorName, scores.fd(), scores.isMean(), scores.isStd());
     }

@@ -1,33 +1,12 @@
 package org.denoiselab.core.jobs;
 
-import java.util.Arrays;
 import org.denoiselab.core.data.ImageDataset;
 import org.denoiselab.core.eval.ImageSource;
 import org.denoiselab.core.eval.SampleImages;
 
-/** The two image sources the eval job scores: a stored uint8 batch in memory, and a dataset split. */
+/** The dataset split the eval job scores against, as an image source (stored batches use ImageSource.ofBytes). */
 final class JobImages {
     private JobImages() {}
-
-    /** uint8 N x C x H x W bytes, as the sampler stores them */
-    static ImageSource ofBytes(byte[] data, int n, int c, int h, int w) {
-        if ((long) n * c * h * w != data.length) {
-            throw new IllegalArgumentException("batch holds " + data.length + " bytes, expected " + n + " x " + c + " x "
-                    + h + " x " + w);
-        }
-        return new ImageSource() {
-            @Override public int count() { return n; }
-            @Override public int channels() { return c; }
-            @Override public int height() { return h; }
-            @Override public int width() { return w; }
-
-            @Override
-            public byte[] read(int from, int rows) {
-                int sample = c * h * w;
-                return Arrays.copyOfRange(data, from * sample, (from + rows) * sample);
-            }
-        };
-    }
 
     /** a dataset's images quantised to 8 bits exactly as generated samples are (SampleImages.toUint8) */
     static ImageSource ofDataset(ImageDataset data) {
