@@ -43,7 +43,7 @@ public final class Presets {
             "dataset": {"kind": "toy", "toyDim": [2, 8, 16, 512], "limit": 8192},
             "model": {"arch": "mlp", "mlpWidth": 256, "mlpDepth": 5},
             "prediction": ["x", "eps", "v"],
-            "train": {"epochs": 100, "batchSize": 256, "learningRate": 1e-3, "labelDropProb": 0.0, "checkpointEvery": 25,
+            "train": {"epochs": 150, "batchSize": 256, "learningRate": 3e-3, "labelDropProb": 0.0, "checkpointEvery": 50,
                       "timeSampling": "uniform"},
             "sampling": {"solver": "euler", "steps": 50, "gridSize": 8, "numEval": 1000},
             "evaluation": {"extractor": "none"}

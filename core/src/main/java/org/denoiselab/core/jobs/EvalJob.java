@@ -195,8 +195,11 @@ public final class EvalJob implements AutoCloseable {
             classifier.close();
             throw e;
         }
-        LOG.info(String.format(Locale.ROOT, "classifier for %s trained on %d images x %d epochs in %.1f s, stored as %s",
-                modelName, data.size(), settings.classifierEpochs(), (System.nanoTime() - t0) / 1e9, key));
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        // the classifier's test accuracy says how much its feature space can be trusted for FD/IS
+        double accuracy = classifier.accuracy(Datasets.open(dataset, false));
+        LOG.info(String.format(Locale.ROOT, "classifier for %s trained on %d images x %d epochs in %.1f s: test accuracy %.2f%%,"
+                + " stored as %s", modelName, data.size(), settings.classifierEpochs(), seconds, 100 * accuracy, key));
         return classifier;
     }
 

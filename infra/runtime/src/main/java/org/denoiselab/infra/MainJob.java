@@ -59,7 +59,10 @@ public final class MainJob {
       log("Kafka at %s (%.1f s), S3 at %s (%.1f s); starting trainer, sampler and eval services",
           runtime.bootstrapServers(), runtime.kafkaStartup().toMillis() / 1e3, runtime.s3Endpoint(),
           runtime.s3Startup().toMillis() / 1e3);
-      try (LocalServices services = LocalServices.start(runtime, repo, data.resolve("logs"), Map.of(),
+      // the evaluation classifier is trained once per dataset: 10000 images x 1 epoch fits the CPU budget
+      Map<String, String> evalBudget = Map.of("denoise.eval.classifier-images", "10000",
+          "denoise.eval.classifier-epochs", "1", "LOG_JSON", "false");
+      try (LocalServices services = LocalServices.start(runtime, repo, data.resolve("logs"), evalBudget,
           Duration.ofMinutes(3))) {
         log("services ready (%.0f s after start): trainer %s, sampler %s, eval %s", seconds(start),
             services.url("trainer-service"), services.url("sampler-service"), services.url("eval-service"));
