@@ -122,7 +122,9 @@ public final class LocalLab {
         if (!panels.isEmpty()) {
             Path panel = expDir.resolve("toy-panel.png");
             try (OutputStream o = Files.newOutputStream(panel)) {
-                PointPanel.write(panels, 3, ToyManifold.spiral(2000), o);
+                // one row per prediction target, one column per dimension D (the paper's Fig. 2 layout)
+                int columns = (int) experiment.runs().stream().mapToInt(r -> r.dataset().toyDim()).distinct().count();
+                PointPanel.write(panels, columns, ToyManifold.spiral(2000), o);
             }
             out.println("toy panel: " + panel);
         }
