@@ -4,12 +4,15 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import org.denoiselab.core.data.Datasets;
+import org.denoiselab.core.experiment.RunSpec;
 import org.denoiselab.core.eval.FeatureStats.Gaussian;
 
 /**
  * Command line for evaluation.
  * <pre>
- *   stats --dataset png|npy --location &lt;path&gt; (or --samples &lt;path&gt;) --extractor classifier|inception --weights &lt;file&gt; --out ref.npz
+ *   train-classifier --dataset fmnist [--limit N] [--epochs E] --out weights   (prints the test accuracy)
+ *   stats --dataset png|npy|fmnist|cifar10|celeba [--location &lt;path&gt;] --extractor classifier|inception --weights &lt;file&gt; --out ref.npz
  *   score --samples &lt;folder of PNGs | batch.npy&gt; --ref ref.npz --extractor classifier|inception --weights &lt;file&gt;
  * </pre>
  * Scores print as key=value lines named by their extractor (fid_inception, fd_classifier, is_...).
@@ -18,9 +21,10 @@ import org.denoiselab.core.eval.FeatureStats.Gaussian;
 public final class EvalCli {
     private static final String USAGE = """
             usage:
-              stats --dataset png|npy --location <path> --extractor classifier|inception --weights <file> --out <ref.npz>
+              train-classifier --dataset fmnist|cifar10 [--location <path>] [--limit N] [--epochs E] --out <weights>
+              stats --dataset png|npy|fmnist|cifar10|celeba [--location <path>] --extractor classifier|inception --weights <file> --out <ref.npz>
               score --samples <png folder | batch.npy> --ref <ref.npz> --extractor classifier|inception --weights <file>
-            (stats also takes --samples <path>; dataset kinds backed by the data readers come with them)""";
+            (stats also takes --samples <path>; dataset kinds read their test split)""";
 
     private EvalCli() {}
 
@@ -51,6 +55,17 @@ public final class EvalCli {
                             + stats.count() + " images)";
                 }
             }
+            case "train-classifier" -> {
+                RunSpec.DatasetSpec spec = datasetSpec(opts);
+                Path out = path(opts, "out");
+                try (ClassifierExtractor classifier = ClassifierExtractor.train(Datasets.open(spec, true),
+                        integer(opts, "epochs", 1), 128, 0)) {
+                    classifier.save(out);
+                    double accuracy = classifier.accuracy(Datasets.open(
+                            new RunSpec.DatasetSpec(spec.kind(), spec.location(), spec.imageSize(), 0, 0), false));
+                    return String.format(java.util.Locale.ROOT, "wrote %s (test accuracy %.2f%%)", out, 100 * accuracy);
+                }
+            }
             case "score" -> {
                 ImageSource images = ImageSource.open(path(opts, "samples"));
                 Gaussian ref = Gaussian.load(path(opts, "ref"));
@@ -62,11 +77,12 @@ public final class EvalCli {
         }
     }
 
+    /** --dataset png|npy (a file of samples) or a dataset kind read by core's readers (test split) */
     private static ImageSource dataset(Map<String, String> opts) throws IOException {
         String kind = opts.get("dataset");
-        Path location = path(opts, "location");
         return switch (kind) {
             case "png", "npy" -> {
+                Path location = path(opts, "location");
                 ImageSource s = ImageSource.open(location);
                 boolean folder = s instanceof ImageSource.PngFolder;
                 if (folder != kind.equals("png")) {
@@ -75,8 +91,23 @@ public final class EvalCli {
                 }
                 yield s;
             }
-            default -> throw new IllegalArgumentException("dataset kind '" + kind + "' is not available here (png, npy)");
+            default -> ImageSource.ofDataset(Datasets.open(datasetSpec(opts), false));
         };
+    }
+
+    /** fmnist (default location: Debian's package), cifar10 or celeba, with --location, --image-size, --limit */
+    private static RunSpec.DatasetSpec datasetSpec(Map<String, String> opts) {
+        return new RunSpec.DatasetSpec(opts.get("dataset"), opts.get("location"),
+                integer(opts, "image-size", 0), 0, integer(opts, "limit", 0));
+    }
+
+    private static int integer(Map<String, String> opts, String key, int def) {
+        String v = opts.get(key);
+        try {
+            return v == null ? def : Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + key + ": expected an integer, got '" + v + "'");
+        }
     }
 
     private static FeatureExtractor extractor(Map<String, String> opts) throws IOException {

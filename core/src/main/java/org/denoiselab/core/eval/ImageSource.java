@@ -7,10 +7,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
+import org.denoiselab.core.data.ImageDataset;
 
 /**
  * Images to evaluate, read in chunks as uint8 N x C x H x W: a sample batch saved as .npy (uint8, or
- * float in [-1, 1] converted as saved PNGs are) or a folder of PNGs (grey or RGB, all one size).
+ * float in [-1, 1] converted as saved PNGs are), a folder of PNGs (grey or RGB, all one size), or a
+ * dataset split.
  */
 public interface ImageSource {
     int count();
@@ -42,6 +44,26 @@ public interface ImageSource {
                     + h + " x " + w);
         }
         return new InMemory(data, n, c, h, w);
+    }
+
+    /** a dataset's images quantised to 8 bits exactly as generated samples are (SampleImages.toUint8) */
+    static ImageSource ofDataset(ImageDataset data) {
+        return new ImageSource() {
+            @Override public int count() { return data.size(); }
+            @Override public int channels() { return data.channels(); }
+            @Override public int height() { return data.height(); }
+            @Override public int width() { return data.width(); }
+
+            @Override
+            public byte[] read(int from, int rows) {
+                int sample = data.sampleLength();
+                float[] x = new float[rows * sample];
+                for (int r = 0; r < rows; r++) {
+                    data.read(from + r, x, r * sample);
+                }
+                return SampleImages.toUint8(x);
+            }
+        };
     }
 
     /** a whole batch held in memory */

@@ -239,7 +239,7 @@ public final class EvalJob implements AutoCloseable {
     private Gaussian computeReference(RunSpec.DatasetSpec dataset, FeatureExtractor extractor, String key) throws IOException {
         long t0 = System.nanoTime();
         ImageDataset data = Datasets.open(withLimit(dataset, settings.referenceImages()), false);
-        Gaussian reference = Evaluator.statistics(JobImages.ofDataset(data), extractor).toGaussian();
+        Gaussian reference = Evaluator.statistics(ImageSource.ofDataset(data), extractor).toGaussian();
         JobSupport.withTempFile(".npz", tmp -> {
             reference.save(tmp);
             return store.put(key, tmp);
