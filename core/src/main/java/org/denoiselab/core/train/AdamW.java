@@ -66,6 +66,28 @@ public final class AdamW implements AutoCloseable {
         }
     }
 
+    /** true when every accumulated gradient is finite (one reduction per tensor, one host read) */
+    public boolean gradientsFinite(ParamSet params) {
+        try (NDManager scratch = params.manager().newSubManager()) {
+            NDArray total = null;
+            for (NDArray p : params.arrays().values()) {
+                NDArray g = p.getGradient();
+                g.attach(scratch);
+                NDArray s = g.sum();
+                s.attach(scratch);
+                total = total == null ? s : total.add(s);
+            }
+            return total == null || Float.isFinite(total.getFloat());
+        }
+    }
+
+    /** drops the accumulated gradients without updating (a skipped step) */
+    public void zeroGradients(ParamSet params) {
+        for (NDArray p : params.arrays().values()) {
+            JniUtils.zeroGrad((PtNDArray) p);
+        }
+    }
+
     public long stepCount() {
         return step;
     }

@@ -22,8 +22,18 @@ import org.denoiselab.core.util.Engines;
  *
  * <p>Every random draw of step s comes from a generator seeded by (run seed, s), so a run restored from
  * a checkpoint continues exactly as if it had never stopped.
+ *
+ * <p>A step whose loss or gradients are not finite is skipped (weights, moments and EMA untouched), as
+ * mixed-precision training does with overflowing steps; {@link #MAX_NON_FINITE_IN_A_ROW} such steps in a
+ * row mean the run diverged. Why: on the shared 2-core machines a single step of an otherwise
+ * bit-identical trajectory came out NaN a few times while other JVMs were busy, and one bad step must
+ * not kill a run that real divergence would kill anyway three steps later.
  */
 public final class RunTrainer implements AutoCloseable {
+    /** non-finite steps in a row after which the run has diverged */
+    public static final int MAX_NON_FINITE_IN_A_ROW = 3;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunTrainer.class);
+
     private final RunSpec spec;
     private final NDManager manager;
     private final Denoiser model;
@@ -34,6 +44,8 @@ public final class RunTrainer implements AutoCloseable {
     private final int[] shape;
     private long step;
     private int epoch;
+    private int nonFiniteInARow;
+    private long skippedSteps;
 
     public RunTrainer(RunSpec spec, int channels, int height, int width, int numClasses, Device device) {
         Engines.pytorch();
@@ -52,8 +64,8 @@ public final class RunTrainer implements AutoCloseable {
     /**
      * One optimisation step on a batch (count samples of C*H*W floats in [-1, 1], CHW order).
      *
-     * @return the batch loss before the update
-     * @throws DivergedException when the loss is NaN or infinite (the weights are left untouched)
+     * @return the batch loss before the update (NaN or infinite when the step was skipped)
+     * @throws DivergedException after {@link #MAX_NON_FINITE_IN_A_ROW} non-finite steps in a row
      */
     public float trainStep(float[] images, int[] labels, int count) {
         RunSpec.TrainSpec train = spec.train();
@@ -87,9 +99,20 @@ public final class RunTrainer implements AutoCloseable {
             }
             loss = lossArr.getFloat();
         }
-        if (!Float.isFinite(loss)) {
-            throw new DivergedException("loss is " + loss + " at step " + step + " (epoch " + epoch + ")");
+        if (!Float.isFinite(loss) || !optimizer.gradientsFinite(model.params())) {
+            optimizer.zeroGradients(model.params());
+            nonFiniteInARow++;
+            skippedSteps++;
+            String what = Float.isFinite(loss) ? "gradients are not finite" : "loss is " + loss;
+            if (nonFiniteInARow >= MAX_NON_FINITE_IN_A_ROW) {
+                throw new DivergedException(what + " at step " + step + " (epoch " + epoch + "), "
+                        + nonFiniteInARow + " steps in a row");
+            }
+            LOG.warn("run {}: {} at step {}: step skipped ({} skipped so far)", spec.runId(), what, step, skippedSteps);
+            step++;
+            return loss;
         }
+        nonFiniteInARow = 0;
         optimizer.step(model.params(), learningRate(step));
         ema.update(model.params());
         step++;
@@ -144,6 +167,11 @@ public final class RunTrainer implements AutoCloseable {
 
     public long step() {
         return step;
+    }
+
+    /** steps skipped because their loss or gradients were not finite */
+    public long skippedSteps() {
+        return skippedSteps;
     }
 
     public int epoch() {

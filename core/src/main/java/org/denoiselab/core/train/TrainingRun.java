@@ -65,17 +65,19 @@ public final class TrainingRun {
                         return new Result(trainer.step(), epoch, epochLoss, true);
                     }
                     float loss = trainer.trainStep(batch.images(), batch.labels(), batch.count());
-                    lossSum += loss;
-                    steps++;
-                    windowLoss += loss;
-                    windowSteps++;
                     windowImages += batch.count();
+                    if (Float.isFinite(loss)) { // a skipped step has no loss to average
+                        lossSum += loss;
+                        steps++;
+                        windowLoss += loss;
+                        windowSteps++;
+                    }
                     double elapsed = (System.nanoTime() - windowStart) / 1e9;
                     if (elapsed >= REPORT_INTERVAL_S) {
                         double rate = windowImages / elapsed;
                         long left = totalSteps - trainer.step();
                         listener.onProgress(new Progress(spec.runId(), epoch + 1, train.epochs(), trainer.step(),
-                                totalSteps, (float) (windowLoss / windowSteps), rate,
+                                totalSteps, windowSteps == 0 ? Float.NaN : (float) (windowLoss / windowSteps), rate,
                                 left * (double) batch.count() / rate));
                         windowStart = System.nanoTime();
                         windowImages = 0;

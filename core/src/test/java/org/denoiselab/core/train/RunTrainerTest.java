@@ -165,4 +165,25 @@ class RunTrainerTest {
             }
         }
     }
+
+    @Test
+    void aNonFiniteStepIsSkippedAndThreeInARowMeanDivergence() {
+        RunSpec spec = TestRuns.jit("T", 4, Target.X, Target.V, 1e-3, 0.0);
+        try (RunTrainer a = new RunTrainer(spec, C, H, W, 4, Device.cpu())) {
+            float[] good = images(6);
+            int[] y = {0, 1, 2, 3};
+            a.trainStep(good, y, N);
+            float[] before = a.model().params().get("final.out.w").toFloatArray();
+            float[] bad = good.clone();
+            bad[0] = Float.NaN; // a corrupted input makes this step's loss NaN
+            assertTrue(Float.isNaN(a.trainStep(bad, y, N)));
+            assertEquals(1, a.skippedSteps());
+            assertArrayEquals(before, a.model().params().get("final.out.w").toFloatArray(), "weights untouched");
+            assertTrue(Float.isFinite(a.trainStep(good, y, N)), "the next good step trains again");
+            a.trainStep(bad, y, N);
+            a.trainStep(bad, y, N);
+            RunTrainer.DivergedException e = assertThrows(RunTrainer.DivergedException.class, () -> a.trainStep(bad, y, N));
+            assertTrue(e.getMessage().startsWith("loss is NaN at step 5"), e.getMessage());
+        }
+    }
 }
