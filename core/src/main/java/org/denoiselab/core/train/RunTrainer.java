@@ -114,7 +114,7 @@ public final class RunTrainer implements AutoCloseable {
         }
         nonFiniteInARow = 0;
         optimizer.step(model.params(), learningRate(step));
-        ema.update(model.params());
+        ema.update(model.params(), step);
         step++;
         return loss;
     }
