@@ -63,8 +63,9 @@ public final class Sampling {
         if (scale == 1.0) {
             return (z, t) -> model.forward(weights, z, t, labels);
         }
+        // built once per chunk, not at every network call
+        NDArray nullLabels = labels.zerosLike().add(model.numClasses());
         return (z, t) -> {
-            NDArray nullLabels = labels.zerosLike().add(model.numClasses());
             NDArray cond = model.forward(weights, z, t, labels);
             NDArray uncond = model.forward(weights, z, t, nullLabels);
             return uncond.add(cond.sub(uncond).mul((float) scale));
