@@ -6,5 +6,6 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/bin/lib/classpath.sh"
+source "$root/bin/lib/torch-env.sh"
 core_classpath "$root"
 exec java -XX:+UseParallelGC -cp "$CORE_CP" org.denoiselab.core.bench.TrainBench "$@"
