@@ -90,6 +90,7 @@ public final class LocalRuntime implements AutoCloseable {
   private final int kafkaControllerPort;
   private final int s3Port;
   private final List<ServerProcess> servers = new ArrayList<>();
+  private final List<AutoCloseable> clients = new ArrayList<>();
   private final Thread shutdownHook;
   private Duration kafkaStartup;
   private Duration s3Startup;
@@ -255,7 +256,28 @@ public final class LocalRuntime implements AutoCloseable {
     }
   }
 
+  /**
+   * Has {@code client} (e.g. the services started against this runtime) closed before the servers stop,
+   * also when the JVM is ending (Ctrl-C). Stopped the other way round, a trainer in mid-run waits out its
+   * Kafka timeouts before it can exit.
+   */
+  public void closeBeforeStopping(AutoCloseable client) {
+    synchronized (clients) {
+      clients.add(client);
+    }
+  }
+
   private void stopServers() {
+    synchronized (clients) {
+      for (int i = clients.size() - 1; i >= 0; i--) {
+        try {
+          clients.get(i).close();
+        } catch (Exception e) {
+          System.err.println("LocalRuntime: closing " + clients.get(i) + " failed: " + e);
+        }
+      }
+      clients.clear();
+    }
     synchronized (servers) {
       servers.forEach(ServerProcess::requestStop);
       for (ServerProcess server : servers) {

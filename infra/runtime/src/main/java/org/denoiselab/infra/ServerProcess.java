@@ -30,7 +30,19 @@ final class ServerProcess {
    */
   static ServerProcess launch(String name, String classpath, List<String> jvmOptions, String mainClass,
       List<String> args, Path log) {
+    return launch(name, classpath, jvmOptions, mainClass, args, log, 0);
+  }
+
+  /**
+   * As {@link #launch(String, String, List, String, List, Path)}, at a lower CPU priority when
+   * {@code niceness > 0} (through coreutils' nice, which execs the JVM: the process is still the JVM).
+   */
+  static ServerProcess launch(String name, String classpath, List<String> jvmOptions, String mainClass,
+      List<String> args, Path log, int niceness) {
     List<String> command = new ArrayList<>();
+    if (niceness > 0) {
+      command.addAll(List.of("nice", "-n", Integer.toString(niceness)));
+    }
     command.add(javaExecutable());
     command.addAll(jvmOptions);
     command.add("-cp");

@@ -42,6 +42,7 @@ class LocalRuntimeTest {
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void startsServesAndStopsCleanlyTwice(@TempDir Path data) throws Exception {
     byte[] firstObject = null;
+    List<Boolean> serversUpWhenClientClosed = new java.util.ArrayList<>();
     for (int round = 1; round <= 2; round++) {
       LocalRuntime runtime = LocalRuntime.start(LocalRuntime.Config.in(data));
       List<Long> pids;
@@ -52,6 +53,10 @@ class LocalRuntimeTest {
         pids = runtime.pids();
         ports = List.of(runtime.kafkaPort(), runtime.kafkaControllerPort(), runtime.s3Port());
         assertEquals(2, pids.size());
+        // a client of the servers (the services, in the main job) is closed first, while both still answer
+        int kafkaPort = runtime.kafkaPort();
+        int s3Port = runtime.s3Port();
+        runtime.closeBeforeStopping(() -> serversUpWhenClientClosed.add(!Ports.isFree(kafkaPort) && !Ports.isFree(s3Port)));
 
         String value = "experiment-" + round;
         assertEquals(value, roundTripRecord(runtime, "events-" + round, value));
@@ -77,6 +82,8 @@ class LocalRuntimeTest {
         runtime.close();
         System.out.printf("round %d: stopped, ports free, in %d ms%n", round, (System.nanoTime() - stopping) / 1_000_000);
       }
+      assertEquals(List.of(true), serversUpWhenClientClosed, "the client was closed once, before the servers stopped");
+      serversUpWhenClientClosed.clear();
       for (long pid : pids) {
         assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "process " + pid + " alive");
       }
