@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,6 +30,7 @@ import org.denoiselab.core.pipeline.CheckpointEvent;
 import org.denoiselab.core.pipeline.DeadLetter;
 import org.denoiselab.core.pipeline.EvaluationEvent;
 import org.denoiselab.core.pipeline.Json;
+import org.denoiselab.core.pipeline.ObjectLayout;
 import org.denoiselab.core.pipeline.ObjectStore;
 import org.denoiselab.core.pipeline.SamplesEvent;
 import org.denoiselab.core.pipeline.Topics;
@@ -143,6 +145,72 @@ class PipelineEndToEndTest {
         ObjectStore.Stored gridAfter = store.stored(gridBefore.key()).orElseThrow();
         assertEquals(gridBefore, gridAfter, "the grid was not written again");
         assertEquals(1, store.list("runs/" + runId + "/grids/").size(), "one grid");
+    }
+
+    /**
+     * Two trainer replicas share the runs; the one training a run is killed (SIGKILL, as a crashed pod: it
+     * never leaves its group). Once the broker drops it (the consumer session times out) the other replica
+     * takes the run, resumes after the last stored checkpoint and finishes it.
+     */
+    @Test
+    @Order(3)
+    void aRunWhoseTrainerDiesIsFinishedByAnotherReplica() throws Exception {
+        String second = services.startReplica("trainer-service", Duration.ofMinutes(3));
+        String request = """
+            {"schemaVersion": 1, "preset": "quick", "model": {"patch": 4}, "dataset": {"limit": 512},
+             "train": {"epochs": 6, "batchSize": 64}, "sampling": {"numEval": 32, "steps": 2, "gridSize": 4}}
+            """;
+        HttpResponse<String> accepted = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(services.url(second) + "/experiments"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(request)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(202, accepted.statusCode(), accepted.body());
+        String run = Json.mapper().readTree(accepted.body()).path("runIds").get(0).asText();
+
+        // whichever replica got the run: kill it once its first checkpoint is stored
+        String stored = "run " + run + ": checkpoint of epoch 1 stored";
+        String owner = null;
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (owner == null && System.nanoTime() < deadline) {
+            for (String name : List.of("trainer-service", second)) {
+                if (Files.readString(services.log(name)).contains(stored)) {
+                    owner = name;
+                }
+            }
+            Thread.sleep(200);
+        }
+        assertTrue(owner != null, "no replica stored the first checkpoint of " + run);
+        services.kill(owner);
+        String survivor = owner.equals(second) ? "trainer-service" : second;
+
+        JsonNode status = null;
+        deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(services.url(survivor) + "/runs/" + run)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            status = r.statusCode() == 200 ? Json.mapper().readTree(r.body()) : null;
+            if (status != null && status.path("state").asText().equals("COMPLETED")) {
+                break;
+            }
+            Thread.sleep(1000);
+        }
+        assertTrue(status != null && status.path("state").asText().equals("COMPLETED"), "run " + run + " finished: " + status);
+        assertEquals(6, status.path("epoch").asInt());
+        String survivorLog = Files.readString(services.log(survivor));
+        assertTrue(survivorLog.contains("run " + run + ": resuming after epoch"), survivor + " resumed the run");
+        assertTrue(survivorLog.contains("run " + run + ": checkpoint of epoch 6 stored"), survivor + " finished the run");
+        List<String> checkpoints = store.list(ObjectLayout.checkpointsPrefix(run)).stream()
+                .filter(k -> k.endsWith(".ckpt")).sorted().toList();
+        List<String> expected = new ArrayList<>();
+        for (int epoch = 1; epoch <= 6; epoch++) {
+            expected.add(ObjectLayout.checkpoint(run, epoch));
+        }
+        assertEquals(expected, checkpoints, "one checkpoint per epoch");
+        for (int epoch = 1; epoch <= 6; epoch++) {
+            int e = epoch;
+            assertFalse(all(Topics.CHECKPOINTS, r -> run.equals(r.key()) && CheckpointEvent.decode(r.value()).epoch() == e)
+                    .isEmpty(), "a checkpoint event for epoch " + e);
+        }
     }
 
     /** Waits until the group has committed every record of the topic (its work on them is done). */

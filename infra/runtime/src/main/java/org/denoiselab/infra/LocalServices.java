@@ -34,7 +34,17 @@ public final class LocalServices implements AutoCloseable {
   private final Map<String, ServerProcess> processes = new LinkedHashMap<>();
   private final Map<String, Integer> ports = new LinkedHashMap<>();
 
-  private LocalServices() {}
+  private final LocalRuntime runtime;
+  private final Path repoRoot;
+  private final Path logs;
+  private final Map<String, String> extra;
+
+  private LocalServices(LocalRuntime runtime, Path repoRoot, Path logs, Map<String, String> extra) {
+    this.runtime = runtime;
+    this.repoRoot = repoRoot;
+    this.logs = logs;
+    this.extra = Map.copyOf(extra);
+  }
 
   /**
    * Starts every service and waits until each reports ready on /q/health/ready.
@@ -45,26 +55,11 @@ public final class LocalServices implements AutoCloseable {
    */
   public static LocalServices start(LocalRuntime runtime, Path repoRoot, Path logs, Map<String, String> extra,
       Duration timeout) {
-    LocalServices services = new LocalServices();
+    LocalServices services = new LocalServices(runtime, repoRoot, logs, extra);
     runtime.closeBeforeStopping(services);
     try {
       for (String name : SERVICES) {
-        Path jar = repoRoot.resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
-        if (!Files.isRegularFile(jar)) {
-          throw new IllegalStateException(name + " is not built: " + jar + " is missing (run mvn -DskipTests package)");
-        }
-        int port = Ports.free();
-        List<String> jvm = new ArrayList<>();
-        jvm.add("-Xmx3g");
-        jvm.add("-Dquarkus.http.port=" + port);
-        boolean trainer = name.equals("trainer-service");
-        jvm.add("-Dai.djl.pytorch.num_threads=" + torchThreads(trainer, Runtime.getRuntime().availableProcessors()));
-        jvm.add("-Dai.djl.pytorch.num_interop_threads=1");
-        runtime.environment().forEach((k, v) -> jvm.add("-D" + k + "=" + v));
-        extra.forEach((k, v) -> jvm.add("-D" + k + "=" + v));
-        services.ports.put(name, port);
-        services.processes.put(name, ServerProcess.launch(name, jar.toString(), jvm, QUARKUS_MAIN, List.of(),
-            logs.resolve(name + ".log"), trainer ? 0 : BACKGROUND_NICENESS));
+        services.launch(name, name);
       }
       for (String name : SERVICES) {
         services.awaitReady(name, timeout);
@@ -74,6 +69,55 @@ public final class LocalServices implements AutoCloseable {
       services.close();
       throw e;
     }
+  }
+
+  /**
+   * Starts one more replica of {@code service} (same consumer groups, own port and log) and waits until it
+   * is ready; as several pods of one Deployment would be.
+   *
+   * @return the replica's name (e.g. trainer-service-2), for {@link #url}, {@link #log} and {@link #kill}
+   */
+  public synchronized String startReplica(String service, Duration timeout) {
+    if (!SERVICES.contains(service)) {
+      throw new IllegalArgumentException("unknown service " + service + "; expected one of " + SERVICES);
+    }
+    int n = 2;
+    while (processes.containsKey(service + "-" + n)) {
+      n++;
+    }
+    String name = service + "-" + n;
+    launch(name, service);
+    awaitReady(name, timeout);
+    return name;
+  }
+
+  /** Kills one service instance with SIGKILL, as a crashed pod: no shutdown, no leaving its groups. */
+  public synchronized void kill(String name) {
+    ServerProcess p = processes.remove(name);
+    if (p == null) {
+      throw new IllegalArgumentException("no running instance " + name + "; running: " + processes.keySet());
+    }
+    p.kill();
+    ports.remove(name);
+  }
+
+  private void launch(String name, String service) {
+    Path jar = repoRoot.resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException(service + " is not built: " + jar + " is missing (run mvn -DskipTests package)");
+    }
+    int port = Ports.free();
+    List<String> jvm = new ArrayList<>();
+    jvm.add("-Xmx3g");
+    jvm.add("-Dquarkus.http.port=" + port);
+    boolean trainer = service.equals("trainer-service");
+    jvm.add("-Dai.djl.pytorch.num_threads=" + torchThreads(trainer, Runtime.getRuntime().availableProcessors()));
+    jvm.add("-Dai.djl.pytorch.num_interop_threads=1");
+    runtime.environment().forEach((k, v) -> jvm.add("-D" + k + "=" + v));
+    extra.forEach((k, v) -> jvm.add("-D" + k + "=" + v));
+    ports.put(name, port);
+    processes.put(name, ServerProcess.launch(name, jar.toString(), jvm, QUARKUS_MAIN, List.of(),
+        logs.resolve(name + ".log"), trainer ? 0 : BACKGROUND_NICENESS));
   }
 
   /**
@@ -117,13 +161,14 @@ public final class LocalServices implements AutoCloseable {
   public String url(String service) {
     Integer port = ports.get(service);
     if (port == null) {
-      throw new IllegalArgumentException("unknown service " + service + "; expected one of " + SERVICES);
+      throw new IllegalArgumentException("no running instance " + service + "; running: " + ports.keySet());
     }
     return "http://127.0.0.1:" + port;
   }
 
-  public Path log(String service) {
-    return processes.get(service).log();
+  /** the instance's log file (kept after the instance is stopped or killed) */
+  public Path log(String name) {
+    return logs.resolve(name + ".log");
   }
 
   @Override

@@ -117,6 +117,16 @@ final class ServerProcess {
     return tail(log, lines);
   }
 
+  /** Kills the server (and any child it made) with SIGKILL and waits until it is gone. */
+  void kill() {
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    try {
+      process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** Asks the server (and any child it made) to stop with SIGTERM; returns at once. */
   void requestStop() {
     process.descendants().forEach(ProcessHandle::destroy);
