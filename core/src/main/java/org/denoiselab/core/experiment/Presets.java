@@ -49,7 +49,7 @@ public final class Presets {
             "evaluation": {"extractor": "none"}
           },
           "fmnist": {
-            "dataset": {"kind": "fmnist", "imageSize": 28, "limit": 8000},
+            "dataset": {"kind": "fmnist", "imageSize": 28, "limit": 6144},
             "model": {"arch": "jit", "size": "T", "patch": [4, 28], "bottleneck": 128},
             "prediction": ["x", "eps", "v"],
             "train": {"epochs": 3, "batchSize": 128, "learningRate": 2e-4, "warmupSteps": 50, "emaDecay": 0.99,

@@ -48,7 +48,7 @@ class SweepTest {
                 "exp-1a2b-v-p4", "exp-1a2b-v-p28"), ids(runs));
         RunSpec r = runs.get(0);
         assertEquals("exp-1a2b", r.experimentId());
-        assertEquals(new RunSpec.DatasetSpec("fmnist", null, 28, 0, 8000), r.dataset());
+        assertEquals(new RunSpec.DatasetSpec("fmnist", null, 28, 0, 6144), r.dataset());
         assertEquals(new RunSpec.ModelSpec("jit", "T", 4, 128, 0, 0), r.model());
         assertEquals(RunSpec.Method.FLOW, r.method());
         assertEquals(Target.X, r.prediction());

@@ -72,6 +72,11 @@ public final class MainJob {
         accepted.path("runIds").forEach(n -> runIds.add(n.asText()));
         log("experiment %s accepted: %d runs %s", experimentId, runIds.size(), runIds);
         long submitted = System.nanoTime();
+        // Sampling is the one backlog: it yields to training (nice) and then has the machine to itself; a
+        // second sampler replica (one PyTorch thread each) works through it on two cores instead of one.
+        if (Runtime.getRuntime().availableProcessors() >= 2) {
+          log("second sampler replica ready: %s", services.startReplica("sampler-service", Duration.ofMinutes(3)));
+        }
         JsonNode results = follow(services, experimentId, runIds, timeout);
         exportGrids(results, services.url("eval-service"), data.resolve("grids"));
         printResults(results, runIds, data);
