@@ -17,6 +17,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -155,12 +158,13 @@ class PipelineEndToEndTest {
     @Test
     @Order(3)
     void aRunWhoseTrainerDiesIsFinishedByAnotherReplica() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
         String second = services.startReplica("trainer-service", Duration.ofMinutes(3));
         String request = """
             {"schemaVersion": 1, "preset": "quick", "model": {"patch": 4}, "dataset": {"limit": 512},
              "train": {"epochs": 6, "batchSize": 64}, "sampling": {"numEval": 32, "steps": 2, "gridSize": 4}}
             """;
-        HttpResponse<String> accepted = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        HttpResponse<String> accepted = http.send(HttpRequest.newBuilder(
                         URI.create(services.url(second) + "/experiments"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(request)).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -186,7 +190,7 @@ class PipelineEndToEndTest {
         JsonNode status = null;
         deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
         while (System.nanoTime() < deadline) {
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(
                     URI.create(services.url(survivor) + "/runs/" + run)).GET().build(), HttpResponse.BodyHandlers.ofString());
             status = r.statusCode() == 200 ? Json.mapper().readTree(r.body()) : null;
             if (status != null && status.path("state").asText().equals("COMPLETED")) {
@@ -206,11 +210,10 @@ class PipelineEndToEndTest {
             expected.add(ObjectLayout.checkpoint(run, epoch));
         }
         assertEquals(expected, checkpoints, "one checkpoint per epoch");
-        for (int epoch = 1; epoch <= 6; epoch++) {
-            int e = epoch;
-            assertFalse(all(Topics.CHECKPOINTS, r -> run.equals(r.key()) && CheckpointEvent.decode(r.value()).epoch() == e)
-                    .isEmpty(), "a checkpoint event for epoch " + e);
-        }
+        // one read of the topic; a resumed run may publish its resume checkpoint's event again
+        SortedSet<Integer> published = new TreeSet<>();
+        all(Topics.CHECKPOINTS, r -> run.equals(r.key())).forEach(r -> published.add(CheckpointEvent.decode(r.value()).epoch()));
+        assertEquals(Set.of(1, 2, 3, 4, 5, 6), published, "a checkpoint event for every epoch");
     }
 
     /** Waits until the group has committed every record of the topic (its work on them is done). */

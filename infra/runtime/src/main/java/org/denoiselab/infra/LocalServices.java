@@ -121,11 +121,9 @@ public final class LocalServices implements AutoCloseable {
   }
 
   /**
-   * PyTorch threads per service on one machine. The trainer is the long job and keeps every core; the
-   * sampler and the evaluator take half of them, at least one (a 1-thread JiT-T sampler was as fast as a
-   * 2-thread one on 2 cores: 16-20 images/s with Heun 10). With every JVM taking every core (PyTorch's
-   * default), two cores ran five busy OpenMP threads and the trainer fell from ~110 to ~30 images/s
-   * whenever a checkpoint was being sampled.
+   * PyTorch threads per service on one machine, instead of PyTorch's default of every core in every JVM.
+   * The trainer is the long job and keeps every core; the sampler and the evaluator take half of them, at
+   * least one (a 1-thread JiT-T sampler was as fast as a 2-thread one on 2 cores: 16-20 images/s, Heun 10).
    */
   static int torchThreads(boolean trainer, int cores) {
     return trainer ? cores : Math.max(1, cores / 2);

@@ -119,12 +119,17 @@ final class ServerProcess {
 
   /** Kills the server (and any child it made) with SIGKILL and waits until it is gone. */
   void kill() {
-    process.descendants().forEach(ProcessHandle::destroyForcibly);
     try {
-      process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+      forceKill(process.descendants().toList(), Duration.ofSeconds(30));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** SIGKILL to the children (listed while the server was alive) and the server; waits for the server. */
+  private void forceKill(List<ProcessHandle> children, Duration wait) throws InterruptedException {
+    children.forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly().waitFor(wait.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Asks the server (and any child it made) to stop with SIGTERM; returns at once. */
@@ -143,8 +148,7 @@ final class ServerProcess {
     try {
       clean = process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS);
       if (!clean) {
-        children.forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        forceKill(children, Duration.ofSeconds(10));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
