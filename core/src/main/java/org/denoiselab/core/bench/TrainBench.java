@@ -84,7 +84,7 @@ public final class TrainBench {
             } else if (mode.equals("sample")) {
                 FlowSampler.Solver solver = FlowSampler.Solver.parse(sampler);
                 RunSpec.SamplingSpec sampling = new RunSpec.SamplingSpec(sampler, steps, 8, batch, 0, 1.0);
-                Sampling.generate(trainer.model(), trainer.ema().weights(), spec, withSteps(sampling, 2), batch);
+                Sampling.generate(trainer.model(), trainer.ema().weights(), spec, sampling.withSteps(2), batch);
                 double warmupS = (System.nanoTime() - start) / 1e9;
                 for (int i = 0; i < repeats; i++) {
                     long t0 = System.nanoTime();
@@ -104,10 +104,6 @@ public final class TrainBench {
         System.out.println(w);
         System.out.println(extra);
         System.out.printf("imgs_per_s=%.2f%n", median(rates));
-    }
-
-    private static RunSpec.SamplingSpec withSteps(RunSpec.SamplingSpec s, int steps) {
-        return new RunSpec.SamplingSpec(s.solver(), steps, s.gridSize(), s.numEval(), s.seed(), s.cfgScale());
     }
 
     /** The benchmark's run: exactly the reference's model and step. */

@@ -138,8 +138,12 @@ public final class LocalLab {
         ResultRow row = new ResultRow(spec);
         log.printf("[%d/%d] %s: %s on %s (%d samples)%n", index, total, spec.runId(), describe(spec), data.name(), data.size());
         long start = System.nanoTime();
-        try (Writer csv = Files.newBufferedWriter(metrics, StandardCharsets.UTF_8)) {
+        Path lossLog = expDir.resolve(ObjectLayout.runPrefix(spec.runId()) + "losses.csv");
+        try (Writer csv = Files.newBufferedWriter(metrics, StandardCharsets.UTF_8);
+             Writer losses = Files.newBufferedWriter(lossLog, StandardCharsets.UTF_8)) {
             csv.write("step,epoch,loss,imgs_per_s\n");
+            // every step's loss as printed by Float.toString: two runs compare exactly with diff
+            losses.write("step,loss\n");
             TrainingRun.Result result = TrainingRun.run(spec, data, device, null, new TrainingRun.Listener() {
                 @Override
                 public void onProgress(TrainingRun.Progress p) {
@@ -153,6 +157,11 @@ public final class LocalLab {
                     } catch (IOException e) {
                         throw new java.io.UncheckedIOException(e);
                     }
+                }
+
+                @Override
+                public void onStep(long step, float loss) throws IOException {
+                    losses.write(step + "," + loss + "\n");
                 }
 
                 @Override

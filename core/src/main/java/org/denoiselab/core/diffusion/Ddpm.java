@@ -4,9 +4,14 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import org.denoiselab.core.tensor.Scalars;
+import org.denoiselab.core.tensor.Tensors;
 
 /**
- * The DDPM baseline (Ho et al., 2020): discrete linear beta schedule, eps-prediction, ancestral sampling.
+ * The DDPM baseline (Ho et al., 2020): discrete linear beta schedule, eps-prediction, ancestral sampling
+ * (the paper's Algorithm 2 in its posterior form, reference diffusion_utils_2.py p_mean_variance with
+ * clip_denoised, variance "fixedlarge" sigma_k^2 = beta_k), optionally over a strided subset of the steps
+ * (Nichol and Dhariwal 2021, improved-diffusion respace.py space_timesteps).
  *
  * <p>Step k = 0 is the least noisy, k = T - 1 the noisiest. The network is shown the flow-matching time
  * {@link #timeForNetwork(int) 1 - k / T}, so every model sees the same "t = 0 noise, t = 1 data" convention.
@@ -77,7 +82,7 @@ public final class Ddpm {
         for (int b = 0; b < ks.length; b++) {
             t[b] = (float) timeForNetwork((int) ks[b]);
         }
-        return steps.getManager().create(t);
+        return Tensors.of(steps.getManager(), t);
     }
 
     /** n steps uniform in [0, T), int64 [n]. */
@@ -102,8 +107,8 @@ public final class Ddpm {
             noise[b] = (float) Math.sqrt(1 - ab);
         }
         NDManager manager = x.getManager();
-        NDArray a = FlowMatching.perSample(manager.create(signal), x);
-        NDArray s = FlowMatching.perSample(manager.create(noise), x);
+        NDArray a = FlowMatching.perSample(Tensors.of(manager, signal), x);
+        NDArray s = FlowMatching.perSample(Tensors.of(manager, noise), x);
         return x.mul(a).add(e.mul(s));
     }
 
@@ -112,35 +117,77 @@ public final class Ddpm {
         return FlowMatching.mse(outEps, e);
     }
 
-    /**
-     * Ancestral sampling (Ho et al. 2020, Algorithm 2) with sigma_k^2 = beta_k and no noise at the last
-     * step; {@code net} predicts eps and is called with t = {@link #timeForNetwork(int)} for the whole batch.
-     *
-     * @param noise x_T, shape [B, ...]; left untouched
-     * @return x_0, in the manager of {@code noise}
-     */
+    /** Ancestral sampling over all T steps with the predicted x0 clipped to [-1, 1]. */
     public NDArray sample(Network net, NDArray noise) {
+        return sample(net, noise, steps, true);
+    }
+
+    /**
+     * Ancestral sampling from x_T to x_0. With {@code sampleSteps} = T this is Ho et al.'s Algorithm 2;
+     * with fewer, the chain runs over the steps k_i = round(i (T - 1) / (K - 1)), i = 0..K-1, each with
+     * the beta that keeps alpha-bar at those steps (beta'_i = 1 - ab[k_i] / ab[k_(i-1)]). Each step forms
+     * x0 = (z - sqrt(1 - ab_k) eps) / sqrt(ab_k), clips it to [-1, 1] when {@code clipDenoised} (the
+     * images' range; the DDPM reference does), and takes the posterior mean
+     * sqrt(ab_prev) beta' / (1 - ab_k) x0 + sqrt(1 - beta') (1 - ab_prev) / (1 - ab_k) z plus
+     * sqrt(beta') N(0, I), no noise at the last step. Unclipped, the mean equals Algorithm 2's
+     * (z - beta' / sqrt(1 - ab_k) eps) / sqrt(1 - beta'). {@code net} predicts eps and is called with
+     * t = {@link #timeForNetwork(int)} of the original step k for the whole batch.
+     *
+     * @param noise       x_T, shape [B, ...]; left untouched
+     * @param sampleSteps number of network calls K, 1..T
+     * @return x_0, in the manager of {@code noise}
+     * @throws IllegalArgumentException when sampleSteps is outside 1..T
+     */
+    public NDArray sample(Network net, NDArray noise, int sampleSteps, boolean clipDenoised) {
+        int[] ks = strided(sampleSteps);
         NDManager owner = noise.getManager();
         NDArray z = noise;
-        for (int k = steps - 1; k >= 0; k--) {
-            int step = k;
-            z = StepScope.run(owner, z, k == steps - 1, cur -> ancestralStep(net, cur, step));
+        for (int i = ks.length - 1; i >= 0; i--) {
+            int k = ks[i];
+            double abPrev = i > 0 ? alphaBars[ks[i - 1]] : 1.0;
+            boolean first = i == ks.length - 1;
+            z = StepScope.run(owner, z, first, cur -> ancestralStep(net, cur, k, abPrev, clipDenoised));
         }
         return z;
     }
 
-    private NDArray ancestralStep(Network net, NDArray z, int k) {
+    /** The K steps a strided sampler visits, ascending, from 0 to T - 1 (K = 1: only T - 1). */
+    public int[] strided(int sampleSteps) {
+        if (sampleSteps < 1 || sampleSteps > steps) {
+            throw new IllegalArgumentException(
+                    "DDPM sampling steps must be in 1.." + steps + " (T), got " + sampleSteps);
+        }
+        int[] ks = new int[sampleSteps];
+        if (sampleSteps == 1) {
+            ks[0] = steps - 1;
+            return ks;
+        }
+        double stride = (steps - 1.0) / (sampleSteps - 1);
+        for (int i = 0; i < sampleSteps; i++) {
+            ks[i] = (int) Math.round(i * stride);
+        }
+        return ks;
+    }
+
+    private NDArray ancestralStep(Network net, NDArray z, int k, double abPrev, boolean clip) {
         NDManager scope = z.getManager();
         Shape shape = z.getShape();
-        NDArray t = scope.full(new Shape(shape.get(0)), (float) timeForNetwork(k), DataType.FLOAT32);
-        NDArray eps = net.apply(z, t);
-        float epsScale = (float) (betas[k] / Math.sqrt(1 - alphaBars[k]));
-        NDArray mean = z.sub(eps.mul(epsScale)).div((float) Math.sqrt(alphas[k]));
-        if (k == 0) {
+        double ab = alphaBars[k];
+        double beta = 1 - ab / abPrev;
+        double time = timeForNetwork(k);
+        NDArray t = scope.full(new Shape(shape.get(0)), (float) time, DataType.FLOAT32);
+        NDArray eps = net.apply(z, t, time);
+        NDArray x0 = Scalars.div(z.sub(Scalars.mul(eps, Math.sqrt(1 - ab))), Math.sqrt(ab));
+        if (clip) {
+            x0 = Scalars.clip(x0, -1, 1);
+        }
+        NDArray mean = Scalars.mul(x0, Math.sqrt(abPrev) * beta / (1 - ab))
+                .add(Scalars.mul(z, Math.sqrt(1 - beta) * (1 - abPrev) / (1 - ab)));
+        if (abPrev == 1.0) {
             return mean;
         }
         NDArray fresh = scope.randomNormal(0f, 1f, shape, DataType.FLOAT32);
-        return mean.add(fresh.mul((float) Math.sqrt(betas[k])));
+        return mean.add(Scalars.mul(fresh, Math.sqrt(beta)));
     }
 
     /** The integer steps of a [B] int32/int64 array, each checked to lie in [0, T). */

@@ -2,25 +2,31 @@ package org.denoiselab.core.diffusion;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import org.denoiselab.core.tensor.Scalars;
 
 /**
  * Flow-matching math (JiT form, t = 0 is noise, t = 1 is data): the interpolation, every conversion
  * between the three prediction targets, and the loss in any space. This is the only place that knows
- * the target formulas; training and sampling both go through it.
+ * the target formulas; training and sampling both go through it. DESIGN.md, "The science"; the paper's
+ * Sec. 3 and Table 1; reference denoiser.py, Denoiser.forward / _forward_sample.
  *
  * <p>All arrays are batch-first; t has shape [B] and is broadcast over the remaining dimensions of z.
- * Results (and their temporaries) land in the manager of the inputs, so callers scope them.
+ * Results (and their temporaries) land in the manager of the inputs, so callers scope them. Every Java
+ * number reaches the tensors through {@link Scalars} (PyTorch-owned constants).
  */
 public final class FlowMatching {
-    /** Floor for the denominators 1 - t and t (the reference clamps 1 - t at 0.05). */
-    public static final float CLAMP = 0.05f;
+    /**
+     * t_eps: the floor for the denominators 1 - t and t (reference: {@code (1 - t).clamp_min(t_eps)},
+     * t_eps = 0.05).
+     */
+    public static final float T_EPS = 0.05f;
 
     private FlowMatching() {}
 
     /** z = t x + (1 - t) e. */
     public static NDArray interpolate(NDArray x, NDArray e, NDArray t) {
         NDArray tb = perSample(t, x);
-        return x.mul(tb).add(e.mul(tb.neg().add(1f)));
+        return x.mul(tb).add(e.mul(oneMinus(tb)));
     }
 
     /** The clean-data estimate x̂ from the raw output of a network predicting {@code pred}. */
@@ -28,7 +34,7 @@ public final class FlowMatching {
         NDArray tb = perSample(t, z);
         switch (pred) {
             case X: return out;
-            case EPS: return z.sub(out.mul(oneMinus(tb))).div(tb.maximum(CLAMP));
+            case EPS: return z.sub(out.mul(oneMinus(tb))).div(atLeastTEps(tb));
             case V: return out.mul(oneMinus(tb)).add(z);
             default: throw unknown(pred);
         }
@@ -38,7 +44,7 @@ public final class FlowMatching {
     public static NDArray toEps(Target pred, NDArray out, NDArray z, NDArray t) {
         NDArray tb = perSample(t, z);
         switch (pred) {
-            case X: return z.sub(out.mul(tb)).div(oneMinus(tb).maximum(CLAMP));
+            case X: return z.sub(out.mul(tb)).div(atLeastTEps(oneMinus(tb)));
             case EPS: return out;
             case V: return z.sub(out.mul(tb));
             default: throw unknown(pred);
@@ -49,8 +55,8 @@ public final class FlowMatching {
     public static NDArray toV(Target pred, NDArray out, NDArray z, NDArray t) {
         NDArray tb = perSample(t, z);
         switch (pred) {
-            case X: return out.sub(z).div(oneMinus(tb).maximum(CLAMP));
-            case EPS: return z.sub(out).div(tb.maximum(CLAMP));
+            case X: return out.sub(z).div(atLeastTEps(oneMinus(tb)));
+            case EPS: return z.sub(out).div(atLeastTEps(tb));
             case V: return out;
             default: throw unknown(pred);
         }
@@ -68,16 +74,27 @@ public final class FlowMatching {
 
     /**
      * Mean squared error, measured in {@code space}, between the prediction of a {@code pred}-network and
-     * the truth (x, e, or v = x - e). Scalar and differentiable; any of the nine combinations.
+     * its target; scalar and differentiable; any of the nine combinations (the paper's Table 1).
+     *
+     * <p>The target is the true value of what the network predicts (x, e, or v = x - e) taken through the
+     * same clamped conversion as the prediction, as the reference does for x-prediction with v-loss
+     * ({@code v = (x - z) / (1 - t).clamp_min(t_eps)}, beside {@code v_pred = (x_pred - z) / ...}). A
+     * perfect predictor therefore has zero loss at every t, also where t or 1 - t is below t_eps.
+     *
+     * @param out the raw network output, shape of z
+     * @param x   the clean data, e the noise, z = interpolate(x, e, t), t of shape [B]
+     * @return a 0-d tensor in the manager of out
      */
     public static NDArray loss(Target pred, Target space, NDArray out, NDArray x, NDArray e, NDArray z, NDArray t) {
         NDArray predicted = convert(pred, space, out, z, t);
-        switch (space) {
-            case X: return mse(predicted, x);
-            case EPS: return mse(predicted, e);
-            case V: return mse(predicted, x.sub(e));
-            default: throw unknown(space);
+        NDArray truth;
+        switch (pred) {
+            case X: truth = x; break;
+            case EPS: truth = e; break;
+            case V: truth = x.sub(e); break;
+            default: throw unknown(pred);
         }
+        return mse(predicted, convert(pred, space, truth, z, t));
     }
 
     /** Mean over all elements of (a - b)^2, a scalar. */
@@ -100,7 +117,11 @@ public final class FlowMatching {
     }
 
     private static NDArray oneMinus(NDArray tb) {
-        return tb.neg().add(1f);
+        return Scalars.rsub(1, tb);
+    }
+
+    private static NDArray atLeastTEps(NDArray a) {
+        return Scalars.maximum(a, T_EPS);
     }
 
     private static IllegalArgumentException unknown(Target target) {

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.Locale;
+import org.denoiselab.core.tensor.Scalars;
 
 /** Generates samples by integrating dz/dt = v̂(z, t) from noise at t = 0 to data at t = 1. */
 public final class FlowSampler {
@@ -54,17 +55,17 @@ public final class FlowSampler {
     private static NDArray step(Network net, Target pred, NDArray z, float t0, float t1, boolean corrector) {
         float dt = t1 - t0;
         NDArray v0 = velocity(net, pred, z, t0);
-        NDArray euler = z.add(v0.mul(dt));
+        NDArray euler = z.add(Scalars.mul(v0, dt));
         if (!corrector) {
             return euler;
         }
         NDArray v1 = velocity(net, pred, euler, t1);
-        return z.add(v0.add(v1).mul(dt / 2f));
+        return z.add(Scalars.mul(v0.add(v1), dt / 2f));
     }
 
     private static NDArray velocity(Network net, Target pred, NDArray z, float t) {
         NDManager scope = z.getManager();
         NDArray times = scope.full(new Shape(z.getShape().get(0)), t, DataType.FLOAT32);
-        return FlowMatching.toV(pred, net.apply(z, times), z, times);
+        return FlowMatching.toV(pred, net.apply(z, times, t), z, times);
     }
 }

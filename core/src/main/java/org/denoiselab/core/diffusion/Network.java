@@ -9,5 +9,19 @@ import ai.djl.ndarray.NDArray;
  */
 @FunctionalInterface
 public interface Network {
+    /**
+     * @param z noisy samples [B, ...]
+     * @param t flow times [B]
+     * @return the raw output, shape of z, in z's manager
+     */
     NDArray apply(NDArray z, NDArray t);
+
+    /**
+     * The same call when every sample is at the one time {@code time} (what the samplers do): a network
+     * that depends on the time's value, such as guidance restricted to an interval, reads it here
+     * instead of copying t back from the device.
+     */
+    default NDArray apply(NDArray z, NDArray t, double time) {
+        return apply(z, t);
+    }
 }

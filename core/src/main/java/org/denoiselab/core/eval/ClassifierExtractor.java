@@ -31,6 +31,7 @@ import java.nio.file.Path;
 import java.util.Random;
 import org.denoiselab.core.data.ImageDataset;
 import org.denoiselab.core.image.Pixels;
+import org.denoiselab.core.tensor.Tensors;
 import org.denoiselab.core.util.Engines;
 
 /**
@@ -124,9 +125,9 @@ public final class ClassifierExtractor implements FeatureExtractor {
                         x[k] = Pixels.fromUint8(Pixels.toUint8(x[k]));
                     }
                     try (NDManager step = trainer.getManager().newSubManager()) {
-                        NDArray input = step.create(x, new Shape(batchSize, c.channels, c.height, c.width))
+                        NDArray input = Tensors.of(step, x, new Shape(batchSize, c.channels, c.height, c.width))
                                 .get("0:" + rows);
-                        NDArray labels = step.create(y, new Shape(batchSize)).get("0:" + rows);
+                        NDArray labels = Tensors.of(step, y, new Shape(batchSize)).get("0:" + rows);
                         try (GradientCollector gc = trainer.newGradientCollector()) {
                             NDList out = trainer.forward(new NDList(input));
                             NDArray loss = trainer.getLoss().evaluate(new NDList(labels), out);
@@ -200,7 +201,7 @@ public final class ClassifierExtractor implements FeatureExtractor {
             }
             try (NDManager scope = model.getNDManager().newSubManager()) {
                 ParameterStore ps = new ParameterStore(scope, false);
-                NDArray f = body.forward(ps, new NDList(scope.create(x, new Shape(rows, channels, height, width))), false)
+                NDArray f = body.forward(ps, new NDList(Tensors.of(scope, x, new Shape(rows, channels, height, width))), false)
                         .singletonOrThrow();
                 System.arraycopy(f.toFloatArray(), 0, features, from * FEATURE_DIM, rows * FEATURE_DIM);
                 if (withLogits) {

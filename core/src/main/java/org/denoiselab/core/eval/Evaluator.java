@@ -11,8 +11,7 @@ public final class Evaluator {
     private Evaluator() {}
 
     /** Fréchet distance and Inception Score of a sample set, each named by its extractor */
-    public record Scores(String fdName, double fd, String isName, double isMean, double isStd, int samples,
-            boolean offsetAdded) {
+    public record Scores(String fdName, double fd, String isName, double isMean, double isStd, int samples) {
         /** key=value lines, e.g. "fd_classifier=..." */
         public String format() {
             return String.format(Locale.ROOT, "samples=%d%n%s=%.6f%n%s_mean=%.6f%n%s_std=%.6f", samples, fdName, fd,
@@ -36,8 +35,7 @@ public final class Evaluator {
         FrechetDistance.Result fd = FrechetDistance.compute(p.stats.toGaussian(), reference);
         int splits = Math.min(InceptionScore.DEFAULT_SPLITS, images.count());
         InceptionScore.Result is = InceptionScore.compute(p.logits, images.count(), extractor.numClasses(), splits);
-        return new Scores(extractor.fdName(), fd.value(), extractor.isName(), is.mean(), is.std(), images.count(),
-                fd.offsetAdded());
+        return new Scores(extractor.fdName(), fd.value(), extractor.isName(), is.mean(), is.std(), images.count());
     }
 
     private record Pass(FeatureStats stats, float[] logits) {}

@@ -1,34 +1,42 @@
 package org.denoiselab.core.eval;
 
-import java.util.stream.IntStream;
 import org.denoiselab.core.eval.FeatureStats.Gaussian;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
+import org.ejml.dense.row.factory.DecompositionFactory_MT_DDRM;
+import org.ejml.interfaces.decomposition.CholeskyDecomposition_F64;
+import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 
 /**
- * Fréchet distance between two Gaussians, in float64:
- * FD = |mu1 - mu2|^2 + tr(S1) + tr(S2) - 2 tr((S1 S2)^(1/2)).
+ * Fréchet distance between two Gaussians, in float64 (Heusel et al. 2017; pytorch-fid's
+ * calculate_frechet_distance): FD = |mu1 - mu2|^2 + tr(S1) + tr(S2) - 2 tr((S1 S2)^(1/2)).
  *
- * <p>tr((S1 S2)^(1/2)) is the sum of square roots of the eigenvalues of S1 S2. For S1 = L L^T
- * (Cholesky), S1 S2 is similar to L^T S2 L, which is symmetric positive semi-definite, so its
- * eigenvalues are real and non-negative and the sum is exact up to rounding: no general (Schur)
- * square root and no spurious imaginary parts. Any factor of S1 gives the same spectrum (S1^(1/2) from
- * an eigendecomposition included); Cholesky is the cheapest and needs no eigenvectors.
+ * <p>tr((S1 S2)^(1/2)) is the sum of the square roots of the eigenvalues of S1 S2. For any factor
+ * S1 = F F^T, S1 S2 is similar to F^T S2 F, which is symmetric positive semi-definite: its eigenvalues
+ * are real and non-negative and the sum is exact up to rounding, with no general (Schur) square root
+ * and no spurious imaginary parts. The factor is the Cholesky factor of S1 when S1 is positive
+ * definite, else of S2 (S1 S2 and S2 S1 share their spectrum), else the symmetric square root of S1
+ * from its eigen-decomposition, which exists for every positive semi-definite matrix. So a singular
+ * covariance (fewer samples than dimensions) gets the exact value, which is what pytorch-fid's
+ * scipy.linalg.sqrtm computes too: pytorch-fid adds eps I to the covariances only when sqrtm returns
+ * non-finite numbers, and the exact value is always finite, so no offset is ever added here.
  *
- * <p>When S1 S2 is singular (a covariance of rank below d, e.g. fewer samples than dimensions) this
- * does what pytorch-fid does: add eps I (eps = 1e-6) to both covariances, and logs a warning saying so.
+ * <p>Linear algebra: EJML's Cholesky and symmetric eigen-decomposition (single-threaded: its
+ * multi-threaded solver was slower on 2 cores), the congruence F^T S F through PyTorch's BLAS
+ * ({@link DenseOps}).
  */
 public final class FrechetDistance {
-    private static final Logger LOG = LoggerFactory.getLogger(FrechetDistance.class);
-    /** pytorch-fid's offset for singular products */
-    public static final double EPS = 1e-6;
-    private static final double ULP = Math.ulp(1.0);
+    /** which factor carried the spectrum */
+    public enum Factor { CHOLESKY_FIRST, CHOLESKY_SECOND, SQRT_FIRST }
 
-    /** the distance and its parts; {@code offsetAdded} tells whether eps I had to be added */
-    public record Result(double value, double meanTerm, double traceTerm, boolean offsetAdded) {}
+    /** the distance and its parts: |mu1 - mu2|^2 and tr(S1) + tr(S2) - 2 tr((S1 S2)^(1/2)) */
+    public record Result(double value, double meanTerm, double traceTerm, Factor factor) {}
 
     private FrechetDistance() {}
 
+    /**
+     * @throws IllegalArgumentException when the dimensions differ or a covariance has NaN or infinite entries
+     */
     public static Result compute(Gaussian a, Gaussian b) {
         if (a.dim() != b.dim()) {
             throw new IllegalArgumentException("feature dimensions differ: " + a.dim() + " vs " + b.dim()
@@ -40,109 +48,118 @@ public final class FrechetDistance {
             double d = a.mu()[i] - b.mu()[i];
             meanTerm += d * d;
         }
-        double tr1 = trace(a.sigma(), n);
-        double tr2 = trace(b.sigma(), n);
-        boolean offset = false;
-        double trSqrt = traceSqrtProduct(a.sigma(), b.sigma(), n, false);
-        if (Double.isNaN(trSqrt)) {
-            LOG.warn("fid calculation produces singular product; adding {} to diagonal of cov estimates", EPS);
-            offset = true;
-            trSqrt = traceSqrtProduct(withOffset(a.sigma(), n), withOffset(b.sigma(), n), n, true);
+        DMatrixRMaj s1 = DMatrixRMaj.wrap(n, n, a.sigma());
+        DMatrixRMaj s2 = DMatrixRMaj.wrap(n, n, b.sigma());
+        requireFinite(s1, "first");
+        requireFinite(s2, "second");
+        Spectrum sp = spectrumOfProduct(s1, s2);
+        double trSqrt = 0;
+        for (int i = sp.eigenvalues.length - 1; i >= 0; i--) { // rounding negatives count as 0
+            trSqrt += Math.sqrt(Math.max(sp.eigenvalues[i], 0));
         }
-        double traceTerm = tr1 + tr2 - 2 * trSqrt;
-        return new Result(meanTerm + traceTerm, meanTerm, traceTerm, offset);
+        double traceTerm = trace(s1) + trace(s2) - 2 * trSqrt;
+        return new Result(meanTerm + traceTerm, meanTerm, traceTerm, sp.factor);
     }
 
-    /** tr((s1 s2)^(1/2)), or NaN when the product is singular and {@code force} is false */
-    static double traceSqrtProduct(double[] s1, double[] s2, int n, boolean force) {
-        double[] l = cholesky(s1, n);
-        if (l == null) {
-            if (!force) {
-                return Double.NaN;
-            }
-            throw new IllegalArgumentException("covariance is not positive semi-definite (Cholesky fails even with "
-                    + EPS + " added to its diagonal)");
+    private record Spectrum(double[] eigenvalues, Factor factor) {}
+
+    /** eigenvalues of F^T S F for a factor F of one covariance and S the other */
+    private static Spectrum spectrumOfProduct(DMatrixRMaj s1, DMatrixRMaj s2) {
+        DMatrixRMaj f = choleskyLower(s1);
+        Factor kind = Factor.CHOLESKY_FIRST;
+        DMatrixRMaj other = s2;
+        if (f == null) {
+            f = choleskyLower(s2);
+            kind = Factor.CHOLESKY_SECOND;
+            other = s1;
         }
-        double[] m = DenseOps.congruence(l, s2, n);
-        for (int i = 0; i < n; i++) { // remove rounding asymmetry before the symmetric solver
-            for (int j = 0; j < i; j++) {
-                double v = 0.5 * (m[i * n + j] + m[j * n + i]);
-                m[i * n + j] = v;
-                m[j * n + i] = v;
-            }
+        if (f == null) {
+            f = symmetricSqrt(s1);
+            kind = Factor.SQRT_FIRST;
+            other = s2;
         }
-        double[] lambda = SymmetricEigen.eigenvalues(m, n);
-        double max = Math.max(lambda[n - 1], 0);
-        if (!force && (lambda[0] <= n * ULP * max || max == 0)) {
-            return Double.NaN;
-        }
-        double sum = 0;
-        for (int i = n - 1; i >= 0; i--) { // largest first; rounding negatives count as 0
-            sum += Math.sqrt(Math.max(lambda[i], 0));
-        }
-        return sum;
+        int n = s1.numRows;
+        DMatrixRMaj m = DMatrixRMaj.wrap(n, n, DenseOps.congruence(f.data, other.data, n));
+        symmetrise(m);
+        return new Spectrum(symmetricEigenvalues(m, false).values, kind);
     }
 
-    /**
-     * Lower Cholesky factor of the symmetric s (row-major, full storage), or null when s is not
-     * numerically positive definite. Columns are computed in turn, the rows of each column in parallel.
-     */
-    static double[] cholesky(double[] s, int n) {
-        double[] l = new double[n * n];
-        double maxDiag = 0;
-        for (int i = 0; i < n; i++) {
-            maxDiag = Math.max(maxDiag, s[i * n + i]);
+    /** lower Cholesky factor, or null when the matrix is not numerically positive definite */
+    static DMatrixRMaj choleskyLower(DMatrixRMaj s) {
+        CholeskyDecomposition_F64<DMatrixRMaj> chol = DecompositionFactory_MT_DDRM.chol(s.numRows, true);
+        if (!chol.decompose(s.copy())) {
+            return null;
         }
-        double tiny = n * ULP * maxDiag;
-        for (int j = 0; j < n; j++) {
-            double pivot = s[j * n + j] - dot(l, j * n, j * n, j);
-            if (!(pivot > tiny)) {
+        DMatrixRMaj l = chol.getT(null);
+        for (int i = 0; i < l.numRows; i++) {
+            if (!(l.get(i, i) > 0) || !Double.isFinite(l.get(i, i))) {
                 return null;
             }
-            double ljj = Math.sqrt(pivot);
-            l[j * n + j] = ljj;
-            final int col = j;
-            IntStream rows = IntStream.range(j + 1, n);
-            if (n - j > 128) {
-                rows = rows.parallel();
-            }
-            rows.forEach(i -> l[i * n + col] = (s[i * n + col] - dot(l, i * n, col * n, col)) / ljj);
         }
         return l;
     }
 
-    /** sum of x[a + k] x[b + k] for k < len, with four partial sums for instruction-level parallelism */
-    private static double dot(double[] x, int a, int b, int len) {
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        int k = 0;
-        for (; k + 3 < len; k += 4) {
-            s0 += x[a + k] * x[b + k];
-            s1 += x[a + k + 1] * x[b + k + 1];
-            s2 += x[a + k + 2] * x[b + k + 2];
-            s3 += x[a + k + 3] * x[b + k + 3];
+    /** V diag(sqrt(max(lambda, 0))) for s = V diag(lambda) V^T: a factor F with F F^T = s (s PSD) */
+    static DMatrixRMaj symmetricSqrt(DMatrixRMaj s) {
+        Eigen e = symmetricEigenvalues(s.copy(), true);
+        int n = s.numRows;
+        DMatrixRMaj f = new DMatrixRMaj(n, n);
+        for (int k = 0; k < n; k++) {
+            double root = Math.sqrt(Math.max(e.values[k], 0));
+            DMatrixRMaj v = e.vectors[k];
+            for (int i = 0; i < n; i++) {
+                f.set(i, k, v.get(i) * root);
+            }
         }
-        for (; k < len; k++) {
-            s0 += x[a + k] * x[b + k];
-        }
-        return (s0 + s1) + (s2 + s3);
+        return f;
     }
 
-    private static double trace(double[] s, int n) {
-        double t = 0;
+    private record Eigen(double[] values, DMatrixRMaj[] vectors) {}
+
+    /** eigenvalues (and optionally unit eigenvectors) of a symmetric matrix; the matrix may be modified */
+    private static Eigen symmetricEigenvalues(DMatrixRMaj m, boolean vectors) {
+        int n = m.numRows;
+        EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(n, vectors, true);
+        if (!eig.decompose(m)) {
+            throw new IllegalStateException("symmetric eigen-decomposition of a " + n + " x " + n
+                    + " matrix did not converge");
+        }
+        double[] values = new double[n];
+        DMatrixRMaj[] vecs = vectors ? new DMatrixRMaj[n] : null;
         for (int i = 0; i < n; i++) {
-            t += s[i * n + i];
+            values[i] = eig.getEigenvalue(i).getReal();
+            if (vectors) {
+                vecs[i] = eig.getEigenVector(i);
+            }
+        }
+        return new Eigen(values, vecs);
+    }
+
+    /** removes the rounding asymmetry of F^T S F before the symmetric solver */
+    private static void symmetrise(DMatrixRMaj m) {
+        int n = m.numRows;
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < i; j++) {
+                double v = 0.5 * (m.get(i, j) + m.get(j, i));
+                m.set(i, j, v);
+                m.set(j, i, v);
+            }
+        }
+    }
+
+    private static void requireFinite(DMatrixRMaj s, String which) {
+        for (double v : s.data) {
+            if (!Double.isFinite(v)) {
+                throw new IllegalArgumentException("the " + which + " covariance holds NaN or infinite values");
+            }
+        }
+    }
+
+    private static double trace(DMatrixRMaj s) {
+        double t = 0;
+        for (int i = 0; i < s.numRows; i++) {
+            t += s.get(i, i);
         }
         return t;
-    }
-
-    private static double[] withOffset(double[] s, int n) {
-        double[] c = s.clone();
-        for (int i = 0; i < n; i++) {
-            c[i * n + i] += EPS;
-        }
-        return c;
     }
 }

@@ -2,17 +2,17 @@ package org.denoiselab.core.eval;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValue;
 import ai.djl.pytorch.jni.JniUtils;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.denoiselab.core.tensor.Tensors;
 import org.denoiselab.core.util.Engines;
 
 /**
@@ -95,9 +95,8 @@ public final class InceptionExtractor implements FeatureExtractor {
         for (int from = 0; from < n; from += CHUNK) {
             int rows = Math.min(CHUNK, n - from);
             try (NDManager scope = manager.newSubManager()) {
-                ByteBuffer buf = ByteBuffer.allocateDirect(rows * sample);
-                buf.put(images, from * sample, rows * sample).flip();
-                PtNDArray img = (PtNDArray) scope.create(buf, new Shape(rows, channels, height, width), DataType.UINT8);
+                PtNDArray img = (PtNDArray) Tensors.ofUint8(scope, images, from * sample, rows * sample,
+                        new Shape(rows, channels, height, width));
                 float[] f = run(scope, img, true, false, rows, featureDim);
                 System.arraycopy(f, 0, features, from * featureDim, f.length);
                 if (withLogits) {

@@ -80,8 +80,12 @@ public record ExperimentRequest(
             Integer checkpointEvery,
             Long seed) {}
 
-    /** See {@link RunSpec.SamplingSpec}. */
-    public record Sampling(String solver, Integer steps, Integer gridSize, Integer numEval, Long seed, Double cfgScale) {}
+    /**
+     * See {@link RunSpec.SamplingSpec}; {@code cfgInterval} is [low, high] of the flow time where guidance
+     * applies.
+     */
+    public record Sampling(String solver, Integer steps, Integer gridSize, Integer numEval, Long seed, Double cfgScale,
+                           List<Double> cfgInterval, Boolean clipDenoised) {}
 
     /** See {@link RunSpec.EvalSpec}. */
     public record Evaluation(String extractor, String referenceStats) {}

@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.denoiselab.core.diffusion.Ddpm;
 import org.denoiselab.core.pipeline.Json;
 
 /**
@@ -37,7 +38,7 @@ public final class Presets {
             "dataset": {"limit": 0},
             "train": {"warmupSteps": 0, "emaDecay": 0.0, "timeSampling": "logit_normal", "tMean": -0.8, "tStd": 0.8,
                       "noiseScale": 1.0, "labelDropProb": 0.1, "seed": 0},
-            "sampling": {"seed": 0, "cfgScale": 1.0}
+            "sampling": {"seed": 0, "cfgScale": 1.0, "cfgInterval": [0.1, 1.0], "clipDenoised": true}
           },
           "toy": {
             "dataset": {"kind": "toy", "toyDim": [2, 8, 16, 512], "limit": 8192},
@@ -52,7 +53,7 @@ public final class Presets {
             "dataset": {"kind": "fmnist", "imageSize": 28, "limit": 6144},
             "model": {"arch": "jit", "size": "T", "patch": [4, 28], "bottleneck": 128},
             "prediction": ["x", "eps", "v"],
-            "train": {"epochs": 3, "batchSize": 128, "learningRate": 2e-4, "warmupSteps": 50, "emaDecay": 0.99,
+            "train": {"epochs": 3, "batchSize": 128, "learningRate": 2e-4, "warmupSteps": 50, "emaDecay": 0.95,
                       "checkpointEvery": 1},
             "sampling": {"solver": "heun", "steps": 10, "gridSize": 8, "numEval": 500},
             "evaluation": {"extractor": "classifier"}
@@ -105,8 +106,9 @@ public final class Presets {
 
     /**
      * The request with every field its preset defines filled in; fields the request sets win. Method
-     * ddpm replaces the preset's prediction and loss by eps and its solver by ancestral (explicit
-     * values are kept, so that the validator can reject a contradiction). Resolving twice changes
+     * ddpm replaces the preset's prediction and loss by eps, its solver by ancestral and its steps by
+     * T = 1000, the full chain (explicit values are kept: the validator rejects a contradiction, and
+     * fewer steps run a strided chain). Resolving twice changes
      * nothing.
      */
     public static ExperimentRequest resolve(ExperimentRequest request) {
@@ -134,6 +136,9 @@ public final class Presets {
             }
             if (request.sampling() == null || request.sampling().solver() == null) {
                 merged.withObjectProperty("sampling").put("solver", "ancestral");
+            }
+            if (request.sampling() == null || request.sampling().steps() == null) {
+                merged.withObjectProperty("sampling").put("steps", Ddpm.DEFAULT_STEPS); // the full chain
             }
         }
         return Json.convert(merged, ExperimentRequest.class);

@@ -221,6 +221,15 @@ public final class RequestValidator {
         range(out, "sampling.gridSize", s.gridSize(), 1, 32);
         range(out, "sampling.numEval", s.numEval(), 0, 100_000);
         between(out, "sampling.cfgScale", s.cfgScale(), 0, true, 20, true);
+        List<Double> interval = s.cfgInterval();
+        if (interval == null || interval.size() != 2 || interval.contains(null)) {
+            out.add(new Violation("sampling.cfgInterval", "expected [low, high], two flow times in [0, 1]"));
+        } else if (!(interval.get(0) >= 0 && interval.get(0) < interval.get(1) && interval.get(1) <= 1)) {
+            out.add(new Violation("sampling.cfgInterval", interval + " is out of range, expected 0 <= low < high <= 1"));
+        }
+        if (s.clipDenoised() == null) {
+            out.add(new Violation("sampling.clipDenoised", "missing"));
+        }
         if (s.seed() == null) {
             out.add(new Violation("sampling.seed", "missing"));
         }

@@ -79,14 +79,40 @@ public record RunSpec(
             long seed) {}
 
     /**
-     * @param solver    euler or heun (flow); ancestral for DDPM
-     * @param steps     solver steps
-     * @param gridSize  side of the PNG grid (gridSize^2 images)
-     * @param numEval   samples generated for FID/IS
-     * @param seed      fixed so grids of successive epochs are comparable
-     * @param cfgScale  classifier-free guidance scale (1 = none)
+     * @param solver          euler or heun (flow); ancestral for DDPM
+     * @param steps           solver steps (flow); network calls of the strided ancestral chain (DDPM, T = 1000
+     *                        is the full chain)
+     * @param gridSize        side of the PNG grid (gridSize^2 images)
+     * @param numEval         samples generated for FID/IS
+     * @param seed            fixed so grids of successive epochs are comparable
+     * @param cfgScale        classifier-free guidance scale (1 = none)
+     * @param cfgIntervalLow  guidance applies where low < t < high (t = 0 included when low = 0), scale 1
+     *                        elsewhere; the paper's interval is (0.1, 1) (reference interval_min/max)
+     * @param cfgIntervalHigh see cfgIntervalLow
+     * @param clipDenoised    DDPM: clip the predicted x0 to [-1, 1] at each ancestral step (reference default)
      */
-    public record SamplingSpec(String solver, int steps, int gridSize, int numEval, long seed, double cfgScale) {}
+    public record SamplingSpec(String solver, int steps, int gridSize, int numEval, long seed, double cfgScale,
+                               double cfgIntervalLow, double cfgIntervalHigh, boolean clipDenoised) {
+        /** the paper's guidance interval (0.1, 1) */
+        public static final double DEFAULT_CFG_LOW = 0.1;
+        public static final double DEFAULT_CFG_HIGH = 1.0;
+
+        /** the paper's guidance interval and clipped DDPM steps */
+        public SamplingSpec(String solver, int steps, int gridSize, int numEval, long seed, double cfgScale) {
+            this(solver, steps, gridSize, numEval, seed, cfgScale, DEFAULT_CFG_LOW, DEFAULT_CFG_HIGH, true);
+        }
+
+        /** true when guidance is on at flow time t */
+        public boolean guidedAt(double t) {
+            return t < cfgIntervalHigh && (cfgIntervalLow == 0 || t > cfgIntervalLow);
+        }
+
+        /** the same settings with another number of steps */
+        public SamplingSpec withSteps(int newSteps) {
+            return new SamplingSpec(solver, newSteps, gridSize, numEval, seed, cfgScale, cfgIntervalLow,
+                    cfgIntervalHigh, clipDenoised);
+        }
+    }
 
     /**
      * @param extractor       "classifier" (the project's own, reported as fd_classifier) or "inception"

@@ -69,7 +69,8 @@ public final class Sweep {
                                                 t.timeSampling(), t.tMean(), t.tStd(), t.noiseScale(), t.labelDropProb(),
                                                 t.checkpointEvery(), t.seed()),
                                         new RunSpec.SamplingSpec(s.solver(), s.steps(), s.gridSize(), s.numEval(), s.seed(),
-                                                s.cfgScale()),
+                                                s.cfgScale(), s.cfgInterval().get(0), s.cfgInterval().get(1),
+                                                s.clipDenoised()),
                                         new RunSpec.EvalSpec(r.evaluation().extractor(), r.evaluation().referenceStats())));
                             }
                         }

@@ -21,7 +21,23 @@ public abstract class Denoiser implements AutoCloseable {
         this.sampleShape = sampleShape.clone();
     }
 
-    public abstract NDArray forward(ParamSet weights, NDArray z, NDArray t, NDArray labels);
+    /**
+     * The raw output for noisy samples z [B, C, H, W] at flow times t [B] with class labels [B] (int64;
+     * {@link #numClasses()} is the null class). Results land in z's manager.
+     */
+    public final NDArray forward(ParamSet weights, NDArray z, NDArray t, NDArray labels) {
+        return forwardConditioned(weights, z, t, classCondition(weights, labels));
+    }
+
+    /**
+     * What a forward pass needs of the labels [B], computed once so that a sampler calling the network
+     * many times on the same labels does not repeat it (JiT: the label embedding [B, hidden]; null for a
+     * model that ignores labels). In the labels' manager.
+     */
+    public abstract NDArray classCondition(ParamSet weights, NDArray labels);
+
+    /** {@link #forward} with the labels' {@link #classCondition} computed beforehand. */
+    public abstract NDArray forwardConditioned(ParamSet weights, NDArray z, NDArray t, NDArray classCondition);
 
     /** the live (trainable) weights */
     public ParamSet params() {

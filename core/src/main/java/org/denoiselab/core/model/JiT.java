@@ -3,7 +3,10 @@ package org.denoiselab.core.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import org.denoiselab.core.tensor.Scalars;
+import org.denoiselab.core.tensor.Tensors;
 
 /**
  * JiT: a plain Transformer on pixel patches (DESIGN.md). Patchify C x H x W into (H/p)(W/p) tokens of
@@ -16,44 +19,65 @@ public final class JiT extends Denoiser {
     private static final float LN_EPS = 1e-6f;
     private static final int TIME_FEATURES = 256;
 
-    private final JitSize size;
+    private final String sizeName;
+    private final int depth;
+    private final int hidden;
+    private final int heads;
     private final int channels;
     private final int height;
     private final int width;
     private final int patch;
     private final int bottleneck;
     private final int headDim;
-    // constants (no gradient): positions, LayerNorm gamma/beta, time frequencies
+    // constants (no gradient, PyTorch-owned, made once): positions, LayerNorm gamma/beta, time
+    // frequencies, the attention scale 1/sqrt(head dim)
     private final NDArray positions;
     private final NDArray lnOnes;
     private final NDArray lnZeros;
     private final NDArray timeFreqs;
+    private final NDArray attentionScale;
 
     public JiT(NDManager parent, JitSize size, int channels, int height, int width, int patch, int bottleneck,
                int numClasses, long seed) {
+        this(parent, size.name(), size.depth, size.hidden, size.heads, channels, height, width, patch, bottleneck,
+                numClasses, seed);
+    }
+
+    /**
+     * A JiT of any depth, width and head count (requests name a {@link JitSize}; small custom sizes serve
+     * tests and the PyTorch parity fixtures).
+     *
+     * @throws IllegalArgumentException when the patch does not divide the image, or heads the width
+     */
+    public JiT(NDManager parent, String sizeName, int depth, int hidden, int heads, int channels, int height,
+               int width, int patch, int bottleneck, int numClasses, long seed) {
         super(parent, numClasses, new int[] {channels, height, width});
         if (patch <= 0 || height % patch != 0 || width % patch != 0) {
             throw new IllegalArgumentException(
                     "patch " + patch + " does not divide the image size " + height + "x" + width);
         }
-        if (size.hidden % size.heads != 0) {
-            throw new IllegalArgumentException("hidden " + size.hidden + " is not divisible by heads " + size.heads);
+        if (hidden % heads != 0) {
+            throw new IllegalArgumentException("hidden " + hidden + " is not divisible by heads " + heads);
         }
-        this.size = size;
+        this.sizeName = sizeName;
+        this.depth = depth;
+        this.hidden = hidden;
+        this.heads = heads;
         this.channels = channels;
         this.height = height;
         this.width = width;
         this.patch = patch;
         this.bottleneck = bottleneck;
-        this.headDim = size.hidden / size.heads;
-        int h = size.hidden;
+        this.headDim = hidden / heads;
+        int h = hidden;
         int tokens = (height / patch) * (width / patch);
         int patchDim = channels * patch * patch;
 
-        positions = manager.create(positionTable(height / patch, width / patch, h), new Shape(1, tokens, h));
+        positions = Tensors.of(manager, positionTable(height / patch, width / patch, h), new Shape(1, tokens, h));
         lnOnes = manager.ones(new Shape(h));
         lnZeros = manager.zeros(new Shape(h));
-        timeFreqs = manager.create(Ops.timeFrequencies(TIME_FEATURES));
+        timeFreqs = Ops.timeFrequencyRow(manager, TIME_FEATURES);
+        attentionScale = Scalars.constant(manager, 1.0 / Math.sqrt(headDim), DataType.FLOAT32);
 
         Init init = new Init(seed);
         if (bottleneck > 0) {
@@ -68,7 +92,7 @@ public final class JiT extends Denoiser {
         params.add("time.w2", init.normal(h * h, 0.02), new Shape(h, h));
         params.add("time.b2", Init.zeros(h), new Shape(h));
         params.add("label.table", init.normal((numClasses + 1) * h, 0.02), new Shape(numClasses + 1, h));
-        for (int i = 0; i < size.depth; i++) {
+        for (int i = 0; i < depth; i++) {
             String p = "block" + i + ".";
             params.add(p + "ada.w", Init.zeros(6 * h * h), new Shape(6 * h, h));
             params.add(p + "ada.b", Init.zeros(6 * h), new Shape(6 * h));
@@ -101,10 +125,16 @@ public final class JiT extends Denoiser {
         return t;
     }
 
+    /** the label embedding [B, hidden] */
     @Override
-    public NDArray forward(ParamSet w, NDArray z, NDArray t, NDArray labels) {
+    public NDArray classCondition(ParamSet w, NDArray labels) {
+        return Ops.embedding(labels, w.get("label.table"));
+    }
+
+    @Override
+    public NDArray forwardConditioned(ParamSet w, NDArray z, NDArray t, NDArray labelEmbedding) {
         long b = z.getShape().get(0);
-        int h = size.hidden;
+        int h = hidden;
         int rows = height / patch;
         int cols = width / patch;
 
@@ -116,10 +146,10 @@ public final class JiT extends Denoiser {
 
         NDArray temb = Ops.linear(Ops.silu(Ops.linear(Ops.timeFeatures(t, timeFreqs), w.get("time.w1"),
                 w.get("time.b1"))), w.get("time.w2"), w.get("time.b2"));
-        NDArray c = temb.add(Ops.embedding(labels, w.get("label.table")));
+        NDArray c = temb.add(labelEmbedding);
         NDArray cAct = Ops.silu(c);
 
-        for (int i = 0; i < size.depth; i++) {
+        for (int i = 0; i < depth; i++) {
             x = block(w, "block" + i + ".", x, cAct, b, h);
         }
 
@@ -158,7 +188,6 @@ public final class JiT extends Denoiser {
 
     private NDArray attention(ParamSet w, String p, NDArray x, long b, int h) {
         long n = x.getShape().get(1);
-        int heads = size.heads;
         NDArray qkv = Ops.linear(x, w.get(p + "qkv.w"), w.get(p + "qkv.b"))
                 .reshape(b, n, 3, heads, headDim)
                 .transpose(2, 0, 3, 1, 4); // 3, B, heads, N, d
@@ -166,7 +195,7 @@ public final class JiT extends Denoiser {
         NDArray q = parts.get(0).squeeze(0);
         NDArray k = parts.get(1).squeeze(0);
         NDArray v = parts.get(2).squeeze(0);
-        NDArray scores = q.mul((float) (1.0 / Math.sqrt(headDim))).matMul(k.transpose(0, 1, 3, 2));
+        NDArray scores = q.mul(attentionScale).matMul(k.transpose(0, 1, 3, 2));
         NDArray o = scores.softmax(-1).matMul(v) // B, heads, N, d
                 .transpose(0, 2, 1, 3)
                 .reshape(b, n, h);
@@ -175,7 +204,7 @@ public final class JiT extends Denoiser {
 
     @Override
     public String describe() {
-        return String.format("JiT-%s patch %d bottleneck %d on %dx%dx%d (%d tokens, %.2fM params)", size.name(),
+        return String.format("JiT-%s patch %d bottleneck %d on %dx%dx%d (%d tokens, %.2fM params)", sizeName,
                 patch, bottleneck, channels, height, width, (height / patch) * (width / patch),
                 params.count() / 1e6);
     }

@@ -3,6 +3,7 @@ package org.denoiselab.core.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import org.denoiselab.core.tensor.Scalars;
 
 /**
  * The toy study's denoiser (paper, Fig. 2): an MLP of {@code depth} linear layers of width {@code width}
@@ -27,7 +28,7 @@ public final class MlpDenoiser extends Denoiser {
         this.dim = dim;
         this.width = width;
         this.depth = depth;
-        this.timeFreqs = manager.create(Ops.timeFrequencies(TIME_FEATURES));
+        this.timeFreqs = Ops.timeFrequencyRow(manager, TIME_FEATURES);
         Init init = new Init(seed);
         params.add("in.w", init.xavier(width, dim), new Shape(width, dim));
         params.add("in.b", Init.zeros(width), new Shape(width));
@@ -40,11 +41,17 @@ public final class MlpDenoiser extends Denoiser {
         params.add("out.b", Init.zeros(dim), new Shape(dim));
     }
 
+    /** labels are ignored: the toy data has one class */
     @Override
-    public NDArray forward(ParamSet w, NDArray z, NDArray t, NDArray labels) {
+    public NDArray classCondition(ParamSet weights, NDArray labels) {
+        return null;
+    }
+
+    @Override
+    public NDArray forwardConditioned(ParamSet w, NDArray z, NDArray t, NDArray classCondition) {
         Shape shape = z.getShape();
         NDArray x = Ops.linear(z.reshape(shape.get(0), dim), w.get("in.w"), w.get("in.b"))
-                .add(Ops.linear(Ops.timeFeatures(t.mul(TIME_SCALE), timeFreqs), w.get("time.w"), null));
+                .add(Ops.linear(Ops.timeFeatures(Scalars.mul(t, TIME_SCALE), timeFreqs), w.get("time.w"), null));
         x = Ops.silu(x);
         for (int i = 1; i < depth - 1; i++) {
             x = Ops.silu(Ops.linear(x, w.get("hidden" + i + ".w"), w.get("hidden" + i + ".b")));

@@ -1,8 +1,11 @@
 package org.denoiselab.core.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import org.denoiselab.core.tensor.Scalars;
+import org.denoiselab.core.tensor.Tensors;
 
 /**
  * Functional layers on NDArrays. DJL attaches a result to the manager of the array the op is called on,
@@ -39,7 +42,7 @@ public final class Ops {
 
     /** x * (1 + scale) + shift with scale, shift of shape [B, D] broadcast over tokens of x [B, N, D]. */
     public static NDArray modulate(NDArray x, NDArray shift, NDArray scale) {
-        return x.mul(scale.expandDims(1).add(1f)).addi(shift.expandDims(1));
+        return x.mul(Scalars.add(scale.expandDims(1), 1)).addi(shift.expandDims(1));
     }
 
     /** Gather rows of an embedding table for integer labels [B]. */
@@ -52,10 +55,21 @@ public final class Ops {
     /**
      * 256 (or dim) sinusoidal features of the raw time t in [0, 1]: [cos(t f_i), sin(t f_i)] with
      * f_i = exp(-ln(10000) i / (dim / 2)).
+     *
+     * @param t     times, shape [B]
+     * @param freqs the frequencies as a [1, dim / 2] row (made once per model: an op called on a model
+     *              constant would attach its result to the model's manager at every forward)
+     * @return [B, dim] in t's manager
      */
     public static NDArray timeFeatures(NDArray t, NDArray freqs) {
-        NDArray args = t.reshape(-1, 1).mul(freqs.reshape(1, -1));
+        NDArray args = t.reshape(-1, 1).mul(freqs);
         return args.cos().concat(args.sin(), 1);
+    }
+
+    /** {@link #timeFrequencies(int)} as the PyTorch-owned [1, dim / 2] row that {@link #timeFeatures} takes. */
+    public static NDArray timeFrequencyRow(NDManager manager, int dim) {
+        float[] f = timeFrequencies(dim);
+        return Tensors.of(manager, f, new Shape(1, f.length));
     }
 
     public static float[] timeFrequencies(int dim) {

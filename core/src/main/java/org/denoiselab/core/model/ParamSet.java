@@ -6,6 +6,8 @@ import ai.djl.ndarray.types.Shape;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.denoiselab.core.tensor.NoGrad;
+import org.denoiselab.core.tensor.Tensors;
 
 /**
  * Named weight tensors of one model, in a fixed order, owned by one NDManager. The live weights, their
@@ -24,11 +26,21 @@ public final class ParamSet implements AutoCloseable {
         return manager;
     }
 
+    /**
+     * Adds a tensor of {@code shape} holding {@code values}, in PyTorch-owned memory.
+     *
+     * @throws IllegalArgumentException when the name is taken
+     */
     public NDArray add(String name, float[] values, Shape shape) {
+        return put(name, Tensors.of(manager, values, shape));
+    }
+
+    private NDArray put(String name, NDArray a) {
         if (arrays.containsKey(name)) {
+            a.close();
             throw new IllegalArgumentException("duplicate parameter " + name);
         }
-        NDArray a = manager.create(values, shape);
+        a.setName(name);
         arrays.put(name, a);
         return a;
     }
@@ -56,18 +68,28 @@ public final class ParamSet implements AutoCloseable {
     /** A set with the same names and shapes, filled with zeros (optimizer moments). */
     public ParamSet zerosLike(NDManager parent) {
         ParamSet z = new ParamSet(parent);
-        arrays.forEach((k, v) -> z.add(k, new float[Math.toIntExact(v.size())], v.getShape()));
+        arrays.forEach((k, v) -> z.put(k, z.manager.zeros(v.getShape(), v.getDataType())));
         return z;
     }
 
-    /** A detached copy (EMA weights start equal to the initial weights). */
+    /** A detached copy in PyTorch memory (EMA weights start equal to the initial weights). */
     public ParamSet copy(NDManager parent) {
         ParamSet c = new ParamSet(parent);
-        arrays.forEach((k, v) -> c.add(k, v.toFloatArray(), v.getShape()));
+        try (NoGrad ignored = NoGrad.enter()) {
+            arrays.forEach((k, v) -> {
+                NDArray d = v.duplicate();
+                d.attach(c.manager);
+                c.put(k, d);
+            });
+        }
         return c;
     }
 
-    /** Overwrites every tensor with the same-named one of {@code other} (shapes must match). */
+    /**
+     * Overwrites every tensor in place with the same-named one of {@code other}.
+     *
+     * @throws IllegalArgumentException when a name is missing or a shape differs
+     */
     public void copyFrom(ParamSet other) {
         arrays.forEach((k, v) -> {
             NDArray src = other.get(k);
@@ -75,7 +97,7 @@ public final class ParamSet implements AutoCloseable {
                 throw new IllegalArgumentException(
                         "parameter " + k + ": shape " + src.getShape() + " does not match " + v.getShape());
             }
-            v.set(src.toFloatArray());
+            Tensors.copy(src, v);
         });
     }
 

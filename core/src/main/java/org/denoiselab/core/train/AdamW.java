@@ -6,6 +6,8 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.Map;
 import org.denoiselab.core.model.ParamSet;
+import org.denoiselab.core.tensor.NoGrad;
+import org.denoiselab.core.tensor.Scalars;
 
 /**
  * AdamW as in PyTorch (decoupled weight decay, bias-corrected moments), with the paper's betas (0.9, 0.95)
@@ -35,8 +37,11 @@ public final class AdamW implements AutoCloseable {
     }
 
     /**
-     * One update of every parameter from its accumulated gradient, which is then zeroed. Runs outside
-     * gradient recording; temporaries live in a sub-manager that is closed at the end.
+     * One update of every parameter from its accumulated gradient, which is then zeroed:
+     * m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2; p -= lr wd p (decoupled decay);
+     * p -= lr / (1 - b1^s) * m / (sqrt(v) / sqrt(1 - b2^s) + eps), as torch.optim.AdamW. Gradient
+     * recording is off for the whole update (it writes leaf tensors in place); temporaries live in a
+     * sub-manager closed at the end.
      */
     public void step(ParamSet params, double lr) {
         step++;
@@ -44,21 +49,21 @@ public final class AdamW implements AutoCloseable {
         double bias2 = 1 - Math.pow(beta2, step);
         double stepSize = lr / bias1;
         double sqrtBias2 = Math.sqrt(bias2);
-        try (NDManager scratch = params.manager().newSubManager()) {
+        try (NoGrad ignored = NoGrad.enter(); NDManager scratch = params.manager().newSubManager()) {
             for (Map.Entry<String, NDArray> e : params.arrays().entrySet()) {
                 NDArray p = e.getValue();
                 NDArray g = p.getGradient();
                 g.attach(scratch);
                 NDArray m = firstMoment.get(e.getKey());
                 NDArray v = secondMoment.get(e.getKey());
-                m.muli(beta1).addi(g.mul(1 - beta1));
-                v.muli(beta2).addi(g.square().muli(1 - beta2));
+                Scalars.muli(m, beta1).addi(Scalars.mul(g, 1 - beta1));
+                Scalars.muli(v, beta2).addi(Scalars.muli(g.square(), 1 - beta2));
                 if (weightDecay != 0) {
-                    p.muli(1 - lr * weightDecay);
+                    Scalars.muli(p, 1 - lr * weightDecay);
                 }
-                NDArray denom = v.sqrt().divi(sqrtBias2).addi(eps);
+                NDArray denom = Scalars.addi(Scalars.divi(v.sqrt(), sqrtBias2), eps);
                 denom.attach(scratch);
-                NDArray update = m.div(denom).muli(stepSize);
+                NDArray update = Scalars.muli(m.div(denom), stepSize);
                 update.attach(scratch);
                 p.subi(update);
                 JniUtils.zeroGrad((PtNDArray) p);
@@ -66,9 +71,12 @@ public final class AdamW implements AutoCloseable {
         }
     }
 
-    /** true when every accumulated gradient is finite (one reduction per tensor, one host read) */
-    public boolean gradientsFinite(ParamSet params) {
-        try (NDManager scratch = params.manager().newSubManager()) {
+    /**
+     * Null when every accumulated gradient is finite, else "gradient of NAME is not finite" for the first
+     * such parameter. One reduction on the device, one host read; names are looked up only on failure.
+     */
+    public String firstNonFiniteGradient(ParamSet params) {
+        try (NoGrad ignored = NoGrad.enter(); NDManager scratch = params.manager().newSubManager()) {
             NDArray total = null;
             for (NDArray p : params.arrays().values()) {
                 NDArray g = p.getGradient();
@@ -77,7 +85,19 @@ public final class AdamW implements AutoCloseable {
                 s.attach(scratch);
                 total = total == null ? s : total.add(s);
             }
-            return total == null || Float.isFinite(total.getFloat());
+            if (total == null || Float.isFinite(total.getFloat())) {
+                return null;
+            }
+            for (Map.Entry<String, NDArray> e : params.arrays().entrySet()) {
+                NDArray g = e.getValue().getGradient();
+                g.attach(scratch);
+                NDArray s = g.sum();
+                s.attach(scratch);
+                if (!Float.isFinite(s.getFloat())) {
+                    return "gradient of " + e.getKey() + " is not finite";
+                }
+            }
+            return "gradients overflow float32 (their sum is not finite)";
         }
     }
 

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import org.denoiselab.core.experiment.RunSpec;
 import org.denoiselab.core.model.ParamSet;
+import org.denoiselab.core.tensor.Tensors;
 
 /**
  * A run's checkpoint: its RunSpec, step, completed epochs, optimizer step, and four tensor sections
@@ -95,7 +96,7 @@ public final class Checkpoint {
                 throw new IllegalArgumentException("checkpoint tensor " + section + "/" + name + " has shape "
                         + new Shape(t.shape()) + ", the model expects " + arr.getShape());
             }
-            arr.set(t.values());
+            Tensors.overwrite(arr, t.values());
         });
         if (src.size() != target.arrays().size()) {
             throw new IllegalArgumentException("checkpoint section " + section + " has " + src.size()

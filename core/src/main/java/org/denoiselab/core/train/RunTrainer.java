@@ -14,6 +14,8 @@ import org.denoiselab.core.diffusion.TimeSampler;
 import org.denoiselab.core.experiment.RunSpec;
 import org.denoiselab.core.model.Denoiser;
 import org.denoiselab.core.model.Models;
+import org.denoiselab.core.tensor.Scalars;
+import org.denoiselab.core.tensor.Tensors;
 import org.denoiselab.core.util.Engines;
 
 /**
@@ -23,16 +25,16 @@ import org.denoiselab.core.util.Engines;
  * <p>Every random draw of step s comes from a generator seeded by (run seed, s), so a run restored from
  * a checkpoint continues exactly as if it had never stopped.
  *
- * <p>A step whose loss or gradients are not finite is skipped (weights, moments and EMA untouched), as
- * mixed-precision training does with overflowing steps; {@link #MAX_NON_FINITE_IN_A_ROW} such steps in a
- * row mean the run diverged. Why: on the shared 2-core machines a single step of an otherwise
- * bit-identical trajectory came out NaN a few times while other JVMs were busy, and one bad step must
- * not kill a run that real divergence would kill anyway three steps later.
+ * <p>In FLOAT32 a loss or gradient that is not finite fails the run at that step ({@link
+ * DivergedException}, whose message becomes the run's failure reason), before anything is updated.
+ * (Single NaN steps seen earlier under load were wrong gradients from Java-owned memory that PyTorch's
+ * graph outlived, see core.tensor; skipping steps belongs to a FLOAT16 loss scaler.)
+ *
+ * <p>Every tensor made from Java data goes through {@link Tensors} into PyTorch-owned memory, and every
+ * Java number through {@link Scalars}, so a garbage collection between forward and backward cannot
+ * change a gradient: the same request gives the same losses, step for step, under any load.
  */
 public final class RunTrainer implements AutoCloseable {
-    /** non-finite steps in a row after which the run has diverged */
-    public static final int MAX_NON_FINITE_IN_A_ROW = 3;
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunTrainer.class);
 
     private final RunSpec spec;
     private final NDManager manager;
@@ -44,8 +46,6 @@ public final class RunTrainer implements AutoCloseable {
     private final int[] shape;
     private long step;
     private int epoch;
-    private int nonFiniteInARow;
-    private long skippedSteps;
 
     public RunTrainer(RunSpec spec, int channels, int height, int width, int numClasses, Device device) {
         Engines.pytorch();
@@ -64,8 +64,8 @@ public final class RunTrainer implements AutoCloseable {
     /**
      * One optimisation step on a batch (count samples of C*H*W floats in [-1, 1], CHW order).
      *
-     * @return the batch loss before the update (NaN or infinite when the step was skipped)
-     * @throws DivergedException after {@link #MAX_NON_FINITE_IN_A_ROW} non-finite steps in a row
+     * @return the batch loss before the update
+     * @throws DivergedException when the loss or a gradient is not finite (nothing is updated)
      */
     public float trainStep(float[] images, int[] labels, int count) {
         RunSpec.TrainSpec train = spec.train();
@@ -76,11 +76,11 @@ public final class RunTrainer implements AutoCloseable {
         try (NDManager s = manager.newSubManager()) {
             int length = count * shape[0] * shape[1] * shape[2];
             float[] data = images.length == length ? images : java.util.Arrays.copyOf(images, length);
-            NDArray x = s.create(data, new Shape(count, shape[0], shape[1], shape[2]));
-            NDArray yArr = s.create(y);
+            NDArray x = Tensors.of(s, data, new Shape(count, shape[0], shape[1], shape[2]));
+            NDArray yArr = Tensors.of(s, y);
             NDArray e = s.randomNormal(x.getShape());
             if (train.noiseScale() != 1.0) {
-                e = e.mul((float) train.noiseScale());
+                e = Scalars.mul(e, train.noiseScale());
             }
             NDArray lossArr;
             try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
@@ -99,20 +99,11 @@ public final class RunTrainer implements AutoCloseable {
             }
             loss = lossArr.getFloat();
         }
-        if (!Float.isFinite(loss) || !optimizer.gradientsFinite(model.params())) {
+        String nonFinite = !Float.isFinite(loss) ? "loss is " + loss : optimizer.firstNonFiniteGradient(model.params());
+        if (nonFinite != null) {
             optimizer.zeroGradients(model.params());
-            nonFiniteInARow++;
-            skippedSteps++;
-            String what = Float.isFinite(loss) ? "gradients are not finite" : "loss is " + loss;
-            if (nonFiniteInARow >= MAX_NON_FINITE_IN_A_ROW) {
-                throw new DivergedException(what + " at step " + step + " (epoch " + epoch + "), "
-                        + nonFiniteInARow + " steps in a row");
-            }
-            LOG.warn("run {}: {} at step {}: step skipped ({} skipped so far)", spec.runId(), what, step, skippedSteps);
-            step++;
-            return loss;
+            throw new DivergedException(nonFinite + " at step " + step + " (epoch " + (epoch + 1) + ")");
         }
-        nonFiniteInARow = 0;
         optimizer.step(model.params(), learningRate(step));
         ema.update(model.params(), step);
         step++;
@@ -169,11 +160,6 @@ public final class RunTrainer implements AutoCloseable {
         return step;
     }
 
-    /** steps skipped because their loss or gradients were not finite */
-    public long skippedSteps() {
-        return skippedSteps;
-    }
-
     public int epoch() {
         return epoch;
     }
@@ -193,7 +179,7 @@ public final class RunTrainer implements AutoCloseable {
         manager.close();
     }
 
-    /** Training produced a NaN or infinite loss; the run fails with this reason. */
+    /** Training produced a NaN or infinite loss or gradient; the run fails with this reason. */
     public static final class DivergedException extends RuntimeException {
         public DivergedException(String message) {
             super(message);

@@ -10,12 +10,18 @@ import org.denoiselab.core.diffusion.Network;
 import org.denoiselab.core.experiment.RunSpec;
 import org.denoiselab.core.model.Denoiser;
 import org.denoiselab.core.model.ParamSet;
+import org.denoiselab.core.tensor.NoGrad;
+import org.denoiselab.core.tensor.Scalars;
+import org.denoiselab.core.tensor.Tensors;
 
 /**
  * Generates samples from a model's weights (normally the EMA) with the run's sampler and a fixed seed, so
  * that grids of successive checkpoints start from the same noise and are comparable. Labels cycle through
- * the classes (sample i gets class i mod classes); with a guidance scale other than 1 the output is
- * uncond + scale * (cond - uncond).
+ * the classes (sample i gets class i mod classes). With a guidance scale w other than 1 the output is
+ * uncond + w (cond - uncond) where the flow time lies in the run's guidance interval, and cond alone
+ * outside it (the paper's CFG interval; reference denoiser.py, _forward_sample). The raw outputs are
+ * combined: every conversion to v is affine in the output with the same coefficients for both, so this
+ * equals the reference's combination of velocities.
  */
 public final class Sampling {
     /** samples per forward batch: bounds memory independently of how many are requested */
@@ -28,10 +34,8 @@ public final class Sampling {
         int[] shape = model.sampleShape();
         int length = shape[0] * shape[1] * shape[2];
         float[] out = new float[n * length];
-        boolean gradMode = JniUtils.isGradMode();
-        JniUtils.setGradMode(false);
-        JniUtils.setSeed(sampling.seed());
-        try {
+        try (NoGrad ignored = NoGrad.enter()) {
+            JniUtils.setSeed(sampling.seed());
             for (int start = 0; start < n; start += CHUNK) {
                 int count = Math.min(CHUNK, n - start);
                 try (NDManager s = model.manager().newSubManager()) {
@@ -39,36 +43,65 @@ public final class Sampling {
                     for (int i = 0; i < count; i++) {
                         labels[i] = (start + i) % model.numClasses();
                     }
-                    NDArray y = s.create(labels);
+                    NDArray y = Tensors.of(s, labels);
                     NDArray noise = s.randomNormal(new Shape(count, shape[0], shape[1], shape[2]));
                     double noiseScale = spec.train().noiseScale();
                     if (noiseScale != 1.0) {
-                        noise = noise.mul((float) noiseScale);
+                        noise = Scalars.mul(noise, noiseScale);
                     }
-                    Network net = guided(model, weights, y, sampling.cfgScale());
+                    Network net = guided(model, weights, y, sampling);
                     NDArray x = spec.method() == RunSpec.Method.DDPM
-                            ? new Ddpm().sample(net, noise)
+                            ? new Ddpm().sample(net, noise, sampling.steps(), sampling.clipDenoised())
                             : FlowSampler.sample(net, spec.prediction(), noise, sampling.steps(),
                                     FlowSampler.Solver.parse(sampling.solver()));
                     System.arraycopy(x.toFloatArray(), 0, out, start * length, count * length);
                 }
             }
-        } finally {
-            JniUtils.setGradMode(gradMode);
         }
         return out;
     }
 
-    private static Network guided(Denoiser model, ParamSet weights, NDArray labels, double scale) {
+    /**
+     * The network of one chunk: the class conditions of its labels (and of the null class when guided)
+     * are computed here, once, and reused at every call.
+     */
+    static Network guided(Denoiser model, ParamSet weights, NDArray labels, RunSpec.SamplingSpec sampling) {
+        NDArray cond = model.classCondition(weights, labels);
+        double scale = sampling.cfgScale();
         if (scale == 1.0) {
-            return (z, t) -> model.forward(weights, z, t, labels);
+            return (z, t) -> model.forwardConditioned(weights, z, t, cond);
         }
-        // built once per chunk, not at every network call
-        NDArray nullLabels = labels.zerosLike().add(model.numClasses());
-        return (z, t) -> {
-            NDArray cond = model.forward(weights, z, t, labels);
-            NDArray uncond = model.forward(weights, z, t, nullLabels);
-            return uncond.add(cond.sub(uncond).mul((float) scale));
+        NDArray nullCond;
+        try (NDArray nullLabels = Scalars.add(labels.zerosLike(), model.numClasses())) {
+            nullCond = model.classCondition(weights, nullLabels);
+        }
+        return new Network() {
+            @Override
+            public NDArray apply(NDArray z, NDArray t) {
+                // times differ per sample: the interval is decided per sample, from t read back once
+                float[] times = t.toFloatArray();
+                float[] w = new float[times.length];
+                for (int i = 0; i < times.length; i++) {
+                    w[i] = sampling.guidedAt(times[i]) ? (float) scale : 1f;
+                }
+                NDArray c = model.forwardConditioned(weights, z, t, cond);
+                NDArray u = model.forwardConditioned(weights, z, t, nullCond);
+                long[] perSample = new long[z.getShape().dimension()];
+                java.util.Arrays.fill(perSample, 1L);
+                perSample[0] = times.length;
+                NDArray wb = Tensors.of(z.getManager(), w, new Shape(perSample));
+                return u.add(c.sub(u).mul(wb));
+            }
+
+            @Override
+            public NDArray apply(NDArray z, NDArray t, double time) {
+                NDArray c = model.forwardConditioned(weights, z, t, cond);
+                if (!sampling.guidedAt(time)) {
+                    return c; // scale 1: the unconditional pass would cancel out
+                }
+                NDArray u = model.forwardConditioned(weights, z, t, nullCond);
+                return u.add(Scalars.mul(c.sub(u), scale));
+            }
         };
     }
 }

@@ -22,6 +22,9 @@ public final class TrainingRun {
     public interface Listener {
         default void onProgress(Progress progress) {}
 
+        /** called after every optimizer step with its 0-based index and the batch loss before the update */
+        default void onStep(long step, float loss) throws Exception {}
+
         /** called after each checkpoint epoch with the trainer holding that epoch's state */
         default void onCheckpoint(RunTrainer trainer, int epoch, float epochLoss) throws Exception {}
 
@@ -65,13 +68,12 @@ public final class TrainingRun {
                         return new Result(trainer.step(), epoch, epochLoss, true);
                     }
                     float loss = trainer.trainStep(batch.images(), batch.labels(), batch.count());
+                    listener.onStep(trainer.step() - 1, loss);
                     windowImages += batch.count();
-                    if (Float.isFinite(loss)) { // a skipped step has no loss to average
-                        lossSum += loss;
-                        steps++;
-                        windowLoss += loss;
-                        windowSteps++;
-                    }
+                    lossSum += loss;
+                    steps++;
+                    windowLoss += loss;
+                    windowSteps++;
                     double elapsed = (System.nanoTime() - windowStart) / 1e9;
                     if (elapsed >= REPORT_INTERVAL_S) {
                         double rate = windowImages / elapsed;

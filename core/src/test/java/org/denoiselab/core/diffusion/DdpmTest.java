@@ -1,6 +1,7 @@
 package org.denoiselab.core.diffusion;
 
 import static org.denoiselab.core.diffusion.TestArrays.maxAbsDiff;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -78,22 +79,66 @@ class DdpmTest {
         assertThrows(IllegalArgumentException.class, () -> ddpm.noisy(x, e, manager.create(new int[] {0, 1, 1000})));
     }
 
-    @Test
-    void ancestralSamplingWithOracleEpsEndsAtTheDataPoint() {
-        NDArray x0 = manager.randomNormal(new Shape(1, 3, 4));
+    /** the ideal eps-predictor for a single data point x0, recovering k from the network time */
+    private Network oracle(NDArray x0) {
         double[] ab = ddpm.alphaBars();
-        // the ideal eps-predictor for a single data point x0, recovering k from the network time
-        Network oracle = (z, t) -> {
+        return (z, t) -> {
             int k = (int) Math.round((1 - t.getFloat(0)) * ddpm.steps());
             // computed from z so that temporaries land in the sampler's step scope, not the test's manager
             NDArray signal = z.zerosLike().add(x0).mul((float) Math.sqrt(ab[k]));
             return z.sub(signal).div((float) Math.sqrt(1 - ab[k]));
         };
+    }
+
+    @Test
+    void ancestralSamplingWithOracleEpsEndsAtTheDataPoint() {
+        // data in the images' range [-1, 1], where clipping the predicted x0 changes nothing
+        NDArray x0 = manager.randomUniform(-0.9f, 0.9f, new Shape(1, 3, 4), DataType.FLOAT32);
+        Network oracle = oracle(x0);
         NDArray noise = manager.randomNormal(new Shape(5, 3, 4));
         int arraysBefore = manager.getManagedArrays().size();
         NDArray sample = ddpm.sample(oracle, noise);
         assertEquals(arraysBefore + 1, manager.getManagedArrays().size(), "only the sample is left behind");
         assertFalse(noise.isReleased());
         assertTrue(maxAbsDiff(sample, x0.broadcast(noise.getShape())) < 1e-2, "distance " + maxAbsDiff(sample, x0.broadcast(noise.getShape())));
+    }
+
+    @Test
+    void aStridedChainVisitsEvenlySpacedStepsAndStillEndsAtTheDataPoint() {
+        assertArrayEquals(new int[] {0, 333, 666, 999}, ddpm.strided(4));
+        assertArrayEquals(new int[] {999}, ddpm.strided(1));
+        assertEquals(1000, ddpm.strided(1000).length);
+        assertEquals(999, ddpm.strided(1000)[999]);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ddpm.strided(1001));
+        assertTrue(e.getMessage().contains("1..1000"), e.getMessage());
+        NDArray x0 = manager.randomUniform(-0.9f, 0.9f, new Shape(1, 3, 4), DataType.FLOAT32);
+        int[] calls = {0};
+        Network oracle = oracle(x0);
+        Network counted = (z, t) -> {
+            calls[0]++;
+            return oracle.apply(z, t);
+        };
+        NDArray noise = manager.randomNormal(new Shape(5, 3, 4));
+        NDArray sample = ddpm.sample(counted, noise, 50, true);
+        assertEquals(50, calls[0], "one network call per strided step");
+        assertTrue(maxAbsDiff(sample, x0.broadcast(noise.getShape())) < 1e-2, "distance " + maxAbsDiff(sample, x0.broadcast(noise.getShape())));
+    }
+
+    @Test
+    void unclippedPosteriorMeanIsAlgorithmTwoAndClippingBoundsThePredictedX0() {
+        // one step from k = 500 with a constant eps: compare with Ho et al.'s Algorithm 2 mean, no noise
+        // added (k = 0 is the last step: take abPrev through the two-step chain {0, 500})
+        Ddpm two = new Ddpm();
+        NDArray z = manager.randomNormal(new Shape(2, 3));
+        NDArray eps = manager.randomNormal(new Shape(2, 3)).mul(3f);
+        double[] ab = two.alphaBars();
+        Network constant = (zz, t) -> zz.zerosLike().add(eps);
+        // a 1-step chain from k = 999 lands on the predicted x0 (mean coefficient 1 on x0, 0 on z)
+        NDArray x0Unclipped = two.sample(constant, z, 1, false);
+        NDArray expected = z.sub(eps.mul((float) Math.sqrt(1 - ab[999]))).div((float) Math.sqrt(ab[999]));
+        assertTrue(maxAbsDiff(x0Unclipped, expected) < 1e-4 * (1 + expected.abs().max().getFloat()));
+        NDArray x0Clipped = two.sample(constant, z, 1, true);
+        assertTrue(maxAbsDiff(x0Clipped, expected.clip(-1, 1)) < 1e-6);
+        assertTrue(x0Clipped.abs().max().getFloat() <= 1f);
     }
 }

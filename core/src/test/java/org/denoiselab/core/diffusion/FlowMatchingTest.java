@@ -128,7 +128,7 @@ class FlowMatchingTest {
         NDArray out = x.add(1f);
         NDArray v = FlowMatching.toV(Target.X, out, zEnds, ends);
         NDIndex atOne = new NDIndex(1);
-        assertTrue(maxAbsDiff(v.get(atOne), out.get(atOne).sub(zEnds.get(atOne)).div(FlowMatching.CLAMP)) < 1e-4);
+        assertTrue(maxAbsDiff(v.get(atOne), out.get(atOne).sub(zEnds.get(atOne)).div(FlowMatching.T_EPS)) < 1e-4);
     }
 
     @Test
@@ -137,5 +137,27 @@ class FlowMatchingTest {
         IllegalArgumentException error =
                 assertThrows(IllegalArgumentException.class, () -> FlowMatching.toV(Target.X, x, z, wrong));
         assertTrue(error.getMessage().contains("[B]"), error.getMessage());
+    }
+
+    @Test
+    void aPerfectPredictorHasZeroLossAlsoWhereTheDenominatorsAreClamped() {
+        // t = 0.01 and 0.99 put t or 1 - t below t_eps = 0.05: the target goes through the same clamp
+        NDArray ends = manager.create(new float[] {0.01f, 0.99f, 0.01f, 0.99f, 0.5f, 0.999f});
+        NDArray zEnds = FlowMatching.interpolate(x, e, ends);
+        for (Target pred : Target.values()) {
+            for (Target space : Target.values()) {
+                float loss = FlowMatching.loss(pred, space, truth(pred), x, e, zEnds, ends).getFloat();
+                assertEquals(0f, loss, 1e-10f, pred.label() + "-pred, " + space.label() + "-loss at t in {0.01, 0.99}");
+            }
+        }
+        // the x-pred v-loss target is the reference's (x - z) / max(1 - t, t_eps), not x - e
+        NDArray out = x.add(0.25f);
+        float loss = FlowMatching.loss(Target.X, Target.V, out, x, e, zEnds, ends).getFloat();
+        float[] tv = ends.toFloatArray();
+        double expected = 0;
+        for (float t : tv) {
+            expected += 0.0625 / Math.pow(Math.max(1 - t, FlowMatching.T_EPS), 2) / tv.length;
+        }
+        assertEquals(expected, loss, 1e-4 * expected);
     }
 }

@@ -1,7 +1,6 @@
 package org.denoiselab.core.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -137,7 +136,7 @@ class FrechetDistanceTest {
         }
         double reference = 20.928027080946688;
         FrechetDistance.Result r = FrechetDistance.compute(new Gaussian(mu1, s1), new Gaussian(mu2, s2));
-        assertFalse(r.offsetAdded());
+        assertEquals(FrechetDistance.Factor.CHOLESKY_FIRST, r.factor());
         assertEquals(reference, r.value(), 1e-9 * reference);
     }
 
@@ -160,22 +159,48 @@ class FrechetDistanceTest {
         assertEquals(expected, fd, 1e-9 * expected);
     }
 
+    /** FrechetDistanceTest's features, as src/test/python/fd_reference.py makes them */
+    static double[] features(int rows, int dim, double phase) {
+        double[] x = new double[rows * dim];
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < dim; j++) {
+                x[r * dim + j] = Math.sin(0.37 * (r + 1) * (j + 1) + phase) + 0.1 * Math.cos(1.3 * j - 0.7 * r * phase);
+            }
+        }
+        return x;
+    }
+
+    static Gaussian gaussian(int rows, int dim, double phase) {
+        FeatureStats stats = new FeatureStats(dim);
+        stats.add(features(rows, dim, phase), rows);
+        return stats.toGaussian();
+    }
+
+    /**
+     * Fewer samples than dimensions make a covariance singular. pytorch-fid's value (scipy's sqrtm, no
+     * offset, since the square root comes out finite) from src/test/python/fd_reference.py; the earlier
+     * eps I offset was 0.118% off in the first case.
+     */
     @Test
-    void singularCovarianceGivesAFiniteNumberWithTheOffset() {
-        int n = 50;
-        Random rnd = new Random(4);
-        double[] lowRank = randomSpd(n, 10, 0.0, rnd); // rank 10 of 50, like 10 samples in 50 dimensions
-        double[] full = randomSpd(n, 80, 0.1, rnd);
-        FrechetDistance.Result r = FrechetDistance.compute(new Gaussian(new double[n], lowRank),
-                new Gaussian(new double[n], full));
-        assertTrue(r.offsetAdded());
-        assertTrue(Double.isFinite(r.value()) && r.value() > 0, "FD " + r.value());
-        FrechetDistance.Result zero = FrechetDistance.compute(new Gaussian(new double[n], new double[n * n]),
-                new Gaussian(new double[n], new double[n * n]));
-        // as in pytorch-fid the traces stay those of the unshifted covariances, so the offset leaves
-        // -2 tr(eps I) = -2 n eps behind
-        assertTrue(zero.offsetAdded());
-        assertEquals(-2 * n * FrechetDistance.EPS, zero.value(), 1e-15);
+    void singularCovariancesGiveTheExactValueAsPytorchFid() {
+        FrechetDistance.Result oneSingular = FrechetDistance.compute(gaussian(20, 64, 0.3), gaussian(200, 64, 1.1));
+        assertEquals(25.967607517926922, oneSingular.value(), 1e-6 * 25.97);
+        assertEquals(FrechetDistance.Factor.CHOLESKY_SECOND, oneSingular.factor());
+        FrechetDistance.Result bothSingular = FrechetDistance.compute(gaussian(30, 64, 0.3), gaussian(25, 64, 1.1));
+        assertEquals(18.817672905891037, bothSingular.value(), 1e-6 * 18.82);
+        assertEquals(FrechetDistance.Factor.SQRT_FIRST, bothSingular.factor());
+        // zero covariances: sqrtm(0) = 0, so pytorch-fid gives exactly |mu1 - mu2|^2 = 0
+        FrechetDistance.Result zero = FrechetDistance.compute(new Gaussian(new double[8], new double[64]),
+                new Gaussian(new double[8], new double[64]));
+        assertEquals(0.0, zero.value());
+    }
+
+    @Test
+    void nonFiniteCovariancesAreRefused() {
+        double[] bad = diagonal(new double[] {1, Double.NaN});
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FrechetDistance.compute(
+                new Gaussian(new double[2], diagonal(new double[] {1, 1})), new Gaussian(new double[2], bad)));
+        assertTrue(e.getMessage().contains("second covariance"), e.getMessage());
     }
 
     @Test
@@ -187,19 +212,22 @@ class FrechetDistanceTest {
     }
 
     @Test
-    void eigenvaluesOfAKnownSpectrum() {
-        int n = 300; // above the parallel threshold of the reduction
+    void symmetricSquareRootOfAKnownSpectrumIsAFactor() {
+        int n = 60;
         Random rnd = new Random(5);
         double[] q = orthogonal(n, rnd);
         double[] lambda = new double[n];
         for (int i = 0; i < n; i++) {
-            lambda[i] = i - 100.5 + 0.25 * rnd.nextDouble(); // negative ones too
+            lambda[i] = i < 20 ? 0 : 0.5 + rnd.nextDouble(); // rank 40: positive semi-definite
         }
-        double[] got = SymmetricEigen.eigenvalues(rotate(q, lambda, n), n);
-        java.util.Arrays.sort(lambda);
-        for (int i = 0; i < n; i++) {
-            assertEquals(lambda[i], got[i], 1e-10 * n);
+        org.ejml.data.DMatrixRMaj s = org.ejml.data.DMatrixRMaj.wrap(n, n, rotate(q, lambda, n));
+        org.ejml.data.DMatrixRMaj f = FrechetDistance.symmetricSqrt(s);
+        org.ejml.data.DMatrixRMaj ff = new org.ejml.data.DMatrixRMaj(n, n);
+        org.ejml.dense.row.CommonOps_DDRM.multTransB(f, f, ff);
+        for (int i = 0; i < n * n; i++) {
+            assertEquals(s.data[i], ff.data[i], 1e-10);
         }
+        assertEquals(null, FrechetDistance.choleskyLower(s), "a singular matrix has no Cholesky factor");
     }
 
     /** a random orthogonal matrix from Gram-Schmidt on Gaussian rows */

@@ -99,4 +99,28 @@ class JiTTest {
         assertEquals(Math.sin(1.0), table[8 + 4], 1e-6, "token (0,1) codes column 1");
         assertEquals(table[2], table[8 + 2], "same row, same row code");
     }
+
+    @Test
+    void aForwardPassLeavesNothingAttachedToTheModel() {
+        Engines.pytorch();
+        try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch");
+             JiT model = new JiT(m, JitSize.T, 1, 28, 28, 4, 128, 10, 1);
+             MlpDenoiser mlp = new MlpDenoiser(m, 8, 16, 3, 1)) {
+            for (Denoiser d : new Denoiser[] {model, mlp}) {
+                int[] shape = d.sampleShape();
+                int before = d.manager().getManagedArrays().size();
+                int paramsBefore = d.params().manager().getManagedArrays().size();
+                for (int i = 0; i < 3; i++) {
+                    try (NDManager step = m.newSubManager()) {
+                        NDArray z = step.randomNormal(new Shape(2, shape[0], shape[1], shape[2]));
+                        NDArray t = step.randomUniform(0f, 1f, new Shape(2));
+                        NDArray y = step.zeros(new Shape(2), ai.djl.ndarray.types.DataType.INT64);
+                        d.forward(d.params(), z, t, y);
+                    }
+                }
+                assertEquals(before, d.manager().getManagedArrays().size(), d.describe() + ": model manager");
+                assertEquals(paramsBefore, d.params().manager().getManagedArrays().size(), d.describe() + ": weights");
+            }
+        }
+    }
 }

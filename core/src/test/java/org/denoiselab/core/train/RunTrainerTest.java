@@ -167,23 +167,50 @@ class RunTrainerTest {
     }
 
     @Test
-    void aNonFiniteStepIsSkippedAndThreeInARowMeanDivergence() {
+    void aNonFiniteLossFailsTheRunAtThatStepWithoutTouchingTheWeights() {
         RunSpec spec = TestRuns.jit("T", 4, Target.X, Target.V, 1e-3, 0.0);
         try (RunTrainer a = new RunTrainer(spec, C, H, W, 4, Device.cpu())) {
             float[] good = images(6);
             int[] y = {0, 1, 2, 3};
             a.trainStep(good, y, N);
             float[] before = a.model().params().get("final.out.w").toFloatArray();
+            float[] emaBefore = a.ema().weights().get("final.out.w").toFloatArray();
             float[] bad = good.clone();
             bad[0] = Float.NaN; // a corrupted input makes this step's loss NaN
-            assertTrue(Float.isNaN(a.trainStep(bad, y, N)));
-            assertEquals(1, a.skippedSteps());
-            assertArrayEquals(before, a.model().params().get("final.out.w").toFloatArray(), "weights untouched");
-            assertTrue(Float.isFinite(a.trainStep(good, y, N)), "the next good step trains again");
-            a.trainStep(bad, y, N);
-            a.trainStep(bad, y, N);
             RunTrainer.DivergedException e = assertThrows(RunTrainer.DivergedException.class, () -> a.trainStep(bad, y, N));
-            assertTrue(e.getMessage().startsWith("loss is NaN at step 5"), e.getMessage());
+            assertTrue(e.getMessage().startsWith("loss is NaN at step 1 (epoch 1)"), e.getMessage());
+            assertEquals(1, a.step(), "the failed step is not counted");
+            assertArrayEquals(before, a.model().params().get("final.out.w").toFloatArray(), "weights untouched");
+            assertArrayEquals(emaBefore, a.ema().weights().get("final.out.w").toFloatArray(), "EMA untouched");
+        }
+    }
+
+    @Test
+    void emaIsThePlainMeanUntilItsWindowIsReachedThenTheConfiguredDecay() {
+        RunSpec spec = TestRuns.jit("T", 4, Target.X, Target.V, 1e-3, 0.0);
+        try (RunTrainer a = new RunTrainer(spec, C, H, W, 4, Device.cpu())) {
+            Ema ema = a.ema();
+            assertEquals(0.0, ema.decayAt(0), "the first update replaces the initial weights");
+            assertEquals(0.5, ema.decayAt(1));
+            assertEquals(0.9, ema.decayAt(9), 1e-12);
+            assertEquals(0.99, ema.decayAt(99), 1e-12, "TestRuns' decay 0.99 is reached at step 99");
+            assertEquals(0.99, ema.decayAt(100_000), 1e-12);
+            // three updates of the EMA are the mean of the three updated weights
+            float[][] seen = new float[3][];
+            for (int i = 0; i < 3; i++) {
+                a.trainStep(images(20 + i), new int[] {0, 1, 2, 3}, N);
+                seen[i] = a.model().params().get("time.w1").toFloatArray();
+            }
+            float[] mean = ema.weights().get("time.w1").toFloatArray();
+            for (int j = 0; j < mean.length; j += 97) {
+                double expected = (seen[0][j] + (double) seen[1][j] + seen[2][j]) / 3;
+                assertEquals(expected, mean[j], 1e-6 + 1e-5 * Math.abs(expected), "element " + j);
+            }
+        }
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager(Device.cpu(), "PyTorch");
+             Ema paper = new Ema(new org.denoiselab.core.model.ParamSet(m), m, 0.9999)) {
+            assertEquals(0.9999, paper.decayAt(9999), 1e-12, "0.9999 from step 9999, not ~90,000");
+            assertTrue(paper.decayAt(9998) < 0.9999);
         }
     }
 }
