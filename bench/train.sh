@@ -7,5 +7,5 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/bin/lib/classpath.sh"
 source "$root/bin/lib/torch-env.sh"
-core_classpath "$root"
-exec java -XX:+UseParallelGC -cp "$CORE_CP" org.denoiselab.core.bench.TrainBench "$@"
+cli_classpath "$root"
+exec java -XX:+UseParallelGC -cp "$CLI_CP" org.denoiselab.cli.bench.TrainBench "$@"

@@ -14,13 +14,23 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.denoiselab.core.pipeline.Topics;
+import org.denoiselab.pipeline.kafka.Topics;
 
 /**
- * What the services' code says, read from core's classes (topics) and from the services' sources
+ * What the services' code says, read from the pipeline's classes (topics) and from the services' sources
  * (consumer groups, what each one consumes and publishes, the configuration it reads, its meters).
  */
 final class Code {
+    /** every source folder whose code the services run */
+    private static final List<String> SOURCES = List.of(
+            "science/src/main/java",
+            "experiment/src/main/java",
+            "pipeline/src/main/java",
+            "service-common/src/main/java",
+            "trainer-service/src/main/java",
+            "sampler-service/src/main/java",
+            "eval-service/src/main/java");
+
     private Code() {}
 
     static final List<String> SERVICES = List.of("trainer-service", "sampler-service", "eval-service");
@@ -54,10 +64,12 @@ final class Code {
     }
 
     private static final Pattern CONSUMER = Pattern.compile(
-            "new\\s+ConsumerLoop\\(\\s*Topics\\.(\\w+)\\s*,\\s*pipeline\\.groupConsumer\\(\\s*(\\w+)\\s*\\)", Pattern.DOTALL);
+            "new\\s+ConsumerLoop\\(\\s*Topics\\.(\\w+)\\s*,\\s*pipeline\\.groupConsumer\\(\\s*(\\w+)\\s*\\)",
+            Pattern.DOTALL);
     private static final Pattern READER = Pattern.compile("new\\s+TopicReader\\(\\s*Topics\\.(\\w+)");
     private static final Pattern PUBLISH = Pattern.compile("\\.publish\\(\\s*Topics\\.(\\w+)");
-    private static final Pattern GROUP_CONSTANT = Pattern.compile("static\\s+final\\s+String\\s+(\\w*GROUP\\w*)\\s*=\\s*\"([^\"]+)\"");
+    private static final Pattern GROUP_CONSTANT =
+            Pattern.compile("static\\s+final\\s+String\\s+(\\w*GROUP\\w*)\\s*=\\s*\"([^\"]+)\"");
 
     /**
      * Kafka access by role. The trainer-service image runs as two roles (JAVA-HANDOFF.md items 3 and
@@ -93,17 +105,23 @@ final class Code {
                 Matcher r = READER.matcher(src);
                 while (r.find()) {
                     String topic = resolve(topics, r.group(1), p);
-                    roles.computeIfAbsent(role(module, topic, file), x -> empty()).readerTopics().add(topic);
+                    roles.computeIfAbsent(role(module, topic, file), x -> empty())
+                            .readerTopics()
+                            .add(topic);
                 }
                 Matcher w = PUBLISH.matcher(src);
                 while (w.find()) {
                     String topic = resolve(topics, w.group(1), p);
-                    roles.computeIfAbsent(role(module, null, file), x -> empty()).writeTopics().add(topic);
+                    roles.computeIfAbsent(role(module, null, file), x -> empty())
+                            .writeTopics()
+                            .add(topic);
                 }
             }
         }
         // a group consumer dead-letters what it cannot use (ConsumerLoop -> PipelineProducer.deadLetter)
-        roles.values().stream().filter(a -> !a.groupTopics().isEmpty()).forEach(a -> a.writeTopics().add(Topics.DEAD_LETTER));
+        roles.values().stream()
+                .filter(a -> !a.groupTopics().isEmpty())
+                .forEach(a -> a.writeTopics().add(Topics.DEAD_LETTER));
         return roles;
     }
 
@@ -166,8 +184,7 @@ final class Code {
                 }
             }
         }
-        for (String dir : List.of("core/src/main/java", "service-common/src/main/java", "trainer-service/src/main/java",
-                "sampler-service/src/main/java", "eval-service/src/main/java")) {
+        for (String dir : SOURCES) {
             for (Path f : Repo.files(Repo.path(dir), ".java")) {
                 String src = Repo.read(f);
                 String where = Repo.ROOT.relativize(f).toString();
@@ -184,7 +201,10 @@ final class Code {
                     String prefix = mp.group(1);
                     Matcher mm = MAPPING_METHOD.matcher(src.substring(mp.end()));
                     while (mm.find()) {
-                        String property = prefix + "." + mm.group(1).replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
+                        String property = prefix + "."
+                                + mm.group(1)
+                                        .replaceAll("([a-z0-9])([A-Z])", "$1-$2")
+                                        .toLowerCase(Locale.ROOT);
                         names.putIfAbsent(envForm(property), where + " @ConfigMapping " + property);
                     }
                 }
@@ -202,7 +222,8 @@ final class Code {
         }
         int end = doc.indexOf("\n## ", start + 3);
         Set<String> names = new TreeSet<>();
-        Matcher m = Pattern.compile("(?m)^\\| `([A-Z0-9_]+)` \\|").matcher(doc.substring(start, end < 0 ? doc.length() : end));
+        Matcher m = Pattern.compile("(?m)^\\| `([A-Z0-9_]+)` \\|")
+                .matcher(doc.substring(start, end < 0 ? doc.length() : end));
         while (m.find()) {
             names.add(m.group(1));
         }
@@ -211,13 +232,13 @@ final class Code {
 
     // ------------------------------------------------------------------ meters
 
-    private static final Pattern METER = Pattern.compile("(Gauge|Counter|Timer|DistributionSummary)\\.builder\\(\\s*\"([^\"]+)\"");
+    private static final Pattern METER =
+            Pattern.compile("(Gauge|Counter|Timer|DistributionSummary)\\.builder\\(\\s*\"([^\"]+)\"");
 
     /** Prometheus names of every meter the Java code registers, with the meter that makes each. */
     static Map<String, String> prometheusNames() {
         Map<String, String> out = new LinkedHashMap<>();
-        for (String dir : List.of("core/src/main/java", "service-common/src/main/java", "trainer-service/src/main/java",
-                "sampler-service/src/main/java", "eval-service/src/main/java")) {
+        for (String dir : SOURCES) {
             for (Path f : Repo.files(Repo.path(dir), ".java")) {
                 Matcher m = METER.matcher(Repo.read(f));
                 while (m.find()) {
@@ -227,7 +248,8 @@ final class Code {
                         case "Gauge" -> out.put(base, what);
                         case "Counter" -> out.put(base + "_total", what);
                         case "Timer" -> {
-                            for (String s : List.of("_seconds_count", "_seconds_sum", "_seconds_max", "_seconds_bucket")) {
+                            for (String s :
+                                    List.of("_seconds_count", "_seconds_sum", "_seconds_max", "_seconds_bucket")) {
                                 out.put(base + s, what);
                             }
                         }

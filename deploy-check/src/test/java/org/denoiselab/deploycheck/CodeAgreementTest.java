@@ -24,7 +24,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.denoiselab.core.pipeline.Topics;
+import org.denoiselab.pipeline.kafka.Topics;
 import org.junit.jupiter.api.Test;
 
 /** The manifests agree with the services' code: topics, ACLs, consumer groups, images, ports, env names, Secrets. */
@@ -33,7 +33,9 @@ class CodeAgreementTest {
 
     /** Deployments that run one of the services' images */
     private List<Deployment> serviceDeployments() {
-        return m.all(Deployment.class).stream().filter(d -> image(d).startsWith("denoise-lab/")).toList();
+        return m.all(Deployment.class).stream()
+                .filter(d -> image(d).startsWith("denoise-lab/"))
+                .toList();
     }
 
     private static Container container(Deployment d) {
@@ -51,13 +53,20 @@ class CodeAgreementTest {
     }
 
     private static String env(Container c, String name) {
-        return c.getEnv().stream().filter(e -> e.getName().equals(name)).map(EnvVar::getValue).findFirst().orElse(null);
+        return c.getEnv().stream()
+                .filter(e -> e.getName().equals(name))
+                .map(EnvVar::getValue)
+                .findFirst()
+                .orElse(null);
     }
 
     private String kafkaUserOf(Deployment d) {
-        EnvVar jaas = container(d).getEnv().stream().filter(e -> e.getName().equals("KAFKA_SASL_JAAS_CONFIG")).findFirst()
+        EnvVar jaas = container(d).getEnv().stream()
+                .filter(e -> e.getName().equals("KAFKA_SASL_JAAS_CONFIG"))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError(d.getMetadata().getName() + ": no KAFKA_SASL_JAAS_CONFIG"));
-        assertNotNull(jaas.getValueFrom(), d.getMetadata().getName() + ": KAFKA_SASL_JAAS_CONFIG must come from a Secret");
+        assertNotNull(
+                jaas.getValueFrom(), d.getMetadata().getName() + ": KAFKA_SASL_JAAS_CONFIG must come from a Secret");
         assertEquals("sasl.jaas.config", jaas.getValueFrom().getSecretKeyRef().getKey());
         return jaas.getValueFrom().getSecretKeyRef().getName();
     }
@@ -71,7 +80,9 @@ class CodeAgreementTest {
         Container c = container(d);
         boolean consume = !"false".equals(env(c, "DENOISE_TRAINER_CONSUME"));
         boolean intake = !"false".equals(env(c, "DENOISE_TRAINER_INTAKE"));
-        assertTrue(consume ^ intake, d.getMetadata().getName() + ": the trainer image runs either as intake or as trainer here");
+        assertTrue(
+                consume ^ intake,
+                d.getMetadata().getName() + ": the trainer image runs either as intake or as trainer here");
         return consume ? "trainer" : "trainer-intake";
     }
 
@@ -84,10 +95,13 @@ class CodeAgreementTest {
         }
         Set<String> expected = new TreeSet<>();
         Topics.ALL.forEach(s -> expected.add(s.name()));
-        assertEquals(expected, byName.keySet(), "KafkaTopic resources vs core Topics.ALL");
+        assertEquals(expected, byName.keySet(), "KafkaTopic resources vs pipeline Topics.ALL");
         for (Topics.TopicSpec spec : Topics.ALL) {
             GenericKubernetesResource t = byName.get(spec.name());
-            assertEquals(spec.partitions(), ((Number) Manifests.node(t, "spec", "partitions")).intValue(), spec.name() + " partitions");
+            assertEquals(
+                    spec.partitions(),
+                    ((Number) Manifests.node(t, "spec", "partitions")).intValue(),
+                    spec.name() + " partitions");
             Map<String, String> config = new TreeMap<>();
             Manifests.map(Manifests.node(t, "spec", "config")).forEach((k, v) -> config.put(k, String.valueOf(v)));
             assertEquals(new TreeMap<>(spec.configs()), config, spec.name() + " topic config");
@@ -113,17 +127,29 @@ class CodeAgreementTest {
                 Set<String> ops = new TreeSet<>();
                 ((List<?>) acl.get("operations")).forEach(x -> ops.add(String.valueOf(x)));
                 ops.remove("Describe"); // implied by Read and Write
-                var target = "topic".equals(res.get("type")) ? topicOps : "group".equals(res.get("type")) ? groupOps : null;
+                var target =
+                        "topic".equals(res.get("type")) ? topicOps : "group".equals(res.get("type")) ? groupOps : null;
                 assertNotNull(target, "KafkaUser " + user + ": only topic and group ACLs, not " + res);
-                target.computeIfAbsent(String.valueOf(res.get("name")), k -> new TreeSet<>()).addAll(ops);
+                target.computeIfAbsent(String.valueOf(res.get("name")), k -> new TreeSet<>())
+                        .addAll(ops);
             }
             Map<String, Set<String>> wantTopics = new TreeMap<>();
-            a.readTopics().forEach(t -> wantTopics.computeIfAbsent(t, k -> new TreeSet<>()).add("Read"));
-            a.writeTopics().forEach(t -> wantTopics.computeIfAbsent(t, k -> new TreeSet<>()).add("Write"));
+            a.readTopics()
+                    .forEach(t ->
+                            wantTopics.computeIfAbsent(t, k -> new TreeSet<>()).add("Read"));
+            a.writeTopics()
+                    .forEach(t ->
+                            wantTopics.computeIfAbsent(t, k -> new TreeSet<>()).add("Write"));
             Map<String, Set<String>> wantGroups = new TreeMap<>();
             a.groups().forEach(g -> wantGroups.put(g, new TreeSet<>(Set.of("Read"))));
-            assertEquals(wantTopics, topicOps, "KafkaUser " + user + " (" + d.getMetadata().getName() + "): topic ACLs vs the code");
-            assertEquals(wantGroups, groupOps, "KafkaUser " + user + " (" + d.getMetadata().getName() + "): group ACLs vs the code");
+            assertEquals(
+                    wantTopics,
+                    topicOps,
+                    "KafkaUser " + user + " (" + d.getMetadata().getName() + "): topic ACLs vs the code");
+            assertEquals(
+                    wantGroups,
+                    groupOps,
+                    "KafkaUser " + user + " (" + d.getMetadata().getName() + "): group ACLs vs the code");
         }
         assertEquals(access.keySet(), roles, "every role of the code runs in some Deployment");
     }
@@ -137,13 +163,21 @@ class CodeAgreementTest {
             for (Object t : Manifests.list(so, "spec", "triggers")) {
                 Map<String, Object> md = Manifests.map(Manifests.map(t).get("metadata"));
                 String topic = String.valueOf(md.get("topic"));
-                assertTrue(a.groupTopics().contains(topic), so.getMetadata().getName() + ": the Deployment's code consumes no " + topic);
-                assertTrue(a.groups().contains(String.valueOf(md.get("consumerGroup"))),
+                assertTrue(
+                        a.groupTopics().contains(topic),
+                        so.getMetadata().getName() + ": the Deployment's code consumes no " + topic);
+                assertTrue(
+                        a.groups().contains(String.valueOf(md.get("consumerGroup"))),
                         so.getMetadata().getName() + ": group " + md.get("consumerGroup") + " is not the code's");
                 int partitions = Topics.spec(topic).partitions();
                 int max = ((Number) Manifests.node(so, "spec", "maxReplicaCount")).intValue();
-                assertTrue(max <= partitions, so.getMetadata().getName() + ": more replicas (" + max + ") than partitions of " + topic);
-                assertEquals(bootstrap(), md.get("bootstrapServers"), so.getMetadata().getName() + ": bootstrap servers");
+                assertTrue(
+                        max <= partitions,
+                        so.getMetadata().getName() + ": more replicas (" + max + ") than partitions of " + topic);
+                assertEquals(
+                        bootstrap(),
+                        md.get("bootstrapServers"),
+                        so.getMetadata().getName() + ": bootstrap servers");
             }
         }
         // KEDA's own user reads lag only: Describe on exactly the scaled topics and groups
@@ -156,29 +190,41 @@ class CodeAgreementTest {
     /** Strimzi's bootstrap Service of the one listener */
     private String bootstrap() {
         GenericKubernetesResource kafka = m.custom("Kafka").get(0);
-        Map<String, Object> listener = Manifests.map(Manifests.list(kafka, "spec", "kafka", "listeners").get(0));
-        return kafka.getMetadata().getName() + "-kafka-bootstrap." + kafka.getMetadata().getNamespace() + ".svc:" + listener.get("port");
+        Map<String, Object> listener = Manifests.map(
+                Manifests.list(kafka, "spec", "kafka", "listeners").get(0));
+        return kafka.getMetadata().getName() + "-kafka-bootstrap."
+                + kafka.getMetadata().getNamespace() + ".svc:" + listener.get("port");
     }
 
     @Test
     void sharedEnvironmentMatchesTheListenerAndTheObjectStore() {
-        ConfigMap env = m.find(ConfigMap.class, "denoise-lab", "denoise-lab-env").orElseThrow();
+        ConfigMap env =
+                m.find(ConfigMap.class, "denoise-lab", "denoise-lab-env").orElseThrow();
         Map<String, String> data = env.getData();
         assertEquals(bootstrap(), data.get("KAFKA_BOOTSTRAP_SERVERS"));
         GenericKubernetesResource kafka = m.custom("Kafka").get(0);
-        Map<String, Object> listener = Manifests.map(Manifests.list(kafka, "spec", "kafka", "listeners").get(0));
-        assertEquals(Boolean.TRUE.equals(listener.get("tls")) ? "SASL_SSL" : "SASL_PLAINTEXT", data.get("KAFKA_SECURITY_PROTOCOL"));
+        Map<String, Object> listener = Manifests.map(
+                Manifests.list(kafka, "spec", "kafka", "listeners").get(0));
+        assertEquals(
+                Boolean.TRUE.equals(listener.get("tls")) ? "SASL_SSL" : "SASL_PLAINTEXT",
+                data.get("KAFKA_SECURITY_PROTOCOL"));
         assertEquals("SCRAM-SHA-512", data.get("KAFKA_SASL_MECHANISM"));
         assertEquals("false", data.get("DENOISE_KAFKA_CREATE_TOPICS"), "topics belong to the Topic Operator");
         // the truststore file is where every service mounts the cluster CA
         for (Deployment d : serviceDeployments()) {
             String location = data.get("KAFKA_SSL_TRUSTSTORE_LOCATION");
             String dir = location.substring(0, location.lastIndexOf('/'));
-            var mount = container(d).getVolumeMounts().stream().filter(vm -> vm.getMountPath().equals(dir)).findFirst()
+            var mount = container(d).getVolumeMounts().stream()
+                    .filter(vm -> vm.getMountPath().equals(dir))
+                    .findFirst()
                     .orElseThrow(() -> new AssertionError(d.getMetadata().getName() + ": nothing mounted at " + dir));
-            Volume v = d.getSpec().getTemplate().getSpec().getVolumes().stream().filter(x -> x.getName().equals(mount.getName()))
-                    .findFirst().orElseThrow();
-            assertEquals(kafka.getMetadata().getName() + "-cluster-ca-cert", v.getSecret().getSecretName());
+            Volume v = d.getSpec().getTemplate().getSpec().getVolumes().stream()
+                    .filter(x -> x.getName().equals(mount.getName()))
+                    .findFirst()
+                    .orElseThrow();
+            assertEquals(
+                    kafka.getMetadata().getName() + "-cluster-ca-cert",
+                    v.getSecret().getSecretName());
         }
         // the bucket of the policies is the bucket the services use
         String bucket = data.get("S3_BUCKET");
@@ -202,11 +248,16 @@ class CodeAgreementTest {
             Container c = container(d);
             String port = env(c, "QUARKUS_HTTP_PORT");
             assertNotNull(port, name + ": QUARKUS_HTTP_PORT");
-            assertEquals(Code.applicationProperties(module).getProperty("quarkus.http.port"), port,
+            assertEquals(
+                    Code.applicationProperties(module).getProperty("quarkus.http.port"),
+                    port,
                     name + ": keep each service on its own default port (README, local runtime)");
-            ContainerPort http = c.getPorts().stream().filter(p -> "http".equals(p.getName())).findFirst()
+            ContainerPort http = c.getPorts().stream()
+                    .filter(p -> "http".equals(p.getName()))
+                    .findFirst()
                     .orElseThrow(() -> new AssertionError(name + ": no container port named http"));
-            assertEquals(Integer.parseInt(port), http.getContainerPort(), name + ": containerPort vs QUARKUS_HTTP_PORT");
+            assertEquals(
+                    Integer.parseInt(port), http.getContainerPort(), name + ": containerPort vs QUARKUS_HTTP_PORT");
             Map<String, String> ann = d.getSpec().getTemplate().getMetadata().getAnnotations();
             assertEquals(port, ann.get("prometheus.io/port"), name + ": scrape port");
             assertEquals("/q/metrics", ann.get("prometheus.io/path"), name + ": Quarkus Micrometer path");
@@ -218,20 +269,29 @@ class CodeAgreementTest {
         }
         // Services point at a named port that the selected pods have
         for (Service s : m.all(Service.class)) {
-            var selected = m.pods().stream().filter(p -> p.template() != null
-                    && p.labels().entrySet().containsAll(s.getSpec().getSelector().entrySet())).toList();
+            var selected = m.pods().stream()
+                    .filter(p -> p.template() != null
+                            && p.labels()
+                                    .entrySet()
+                                    .containsAll(s.getSpec().getSelector().entrySet()))
+                    .toList();
             assertFalse(selected.isEmpty(), "Service " + s.getMetadata().getName() + " selects no pod");
             for (ServicePort sp : s.getSpec().getPorts()) {
                 String target = sp.getTargetPort().getStrVal();
                 for (var p : selected) {
-                    assertTrue(p.allContainers().stream().flatMap(c -> c.getPorts().stream()).anyMatch(cp -> target.equals(cp.getName())),
+                    assertTrue(
+                            p.allContainers().stream()
+                                    .flatMap(c -> c.getPorts().stream())
+                                    .anyMatch(cp -> target.equals(cp.getName())),
                             "Service " + s.getMetadata().getName() + ": " + p.owner() + " has no port " + target);
                 }
             }
         }
         // every image the kustomization rewrites is used, and every service image is rewritten
         Set<String> rewritten = new TreeSet<>();
-        Manifests.kustomization("k8s/base").path("images").forEach(i -> rewritten.add(i.path("name").asText()));
+        Manifests.kustomization("k8s/base")
+                .path("images")
+                .forEach(i -> rewritten.add(i.path("name").asText()));
         Set<String> used = new TreeSet<>();
         deployments.forEach(d -> used.add(image(d).replaceAll("[:@].*", "")));
         assertEquals(rewritten, used, "images: entries of k8s/base/kustomization.yaml");
@@ -254,8 +314,12 @@ class CodeAgreementTest {
             List<String> names = new ArrayList<>();
             c.getEnv().forEach(e -> names.add(e.getName()));
             for (EnvFromSource from : c.getEnvFrom()) {
-                ConfigMap cm = m.find(ConfigMap.class, d.getMetadata().getNamespace(), from.getConfigMapRef().getName())
-                        .orElseThrow(() -> new AssertionError(d.getMetadata().getName() + ": no ConfigMap " + from.getConfigMapRef().getName()));
+                ConfigMap cm = m.find(
+                                ConfigMap.class,
+                                d.getMetadata().getNamespace(),
+                                from.getConfigMapRef().getName())
+                        .orElseThrow(() -> new AssertionError(d.getMetadata().getName() + ": no ConfigMap "
+                                + from.getConfigMapRef().getName()));
                 names.addAll(cm.getData().keySet());
             }
             for (String n : names) {
@@ -265,7 +329,9 @@ class CodeAgreementTest {
                 }
             }
         }
-        assertTrue(unknown.isEmpty(), "env names nothing reads (neither the code nor k8s/JAVA-HANDOFF.md's table): " + unknown);
+        assertTrue(
+                unknown.isEmpty(),
+                "env names nothing reads (neither the code nor k8s/JAVA-HANDOFF.md's table): " + unknown);
         Set<String> stale = new TreeSet<>(pending);
         stale.removeAll(set);
         assertTrue(stale.isEmpty(), "JAVA-HANDOFF.md lists names no manifest sets: " + stale);
@@ -274,14 +340,19 @@ class CodeAgreementTest {
         if (!done.isEmpty()) {
             System.out.println("read by the code now, remove from JAVA-HANDOFF.md's table: " + done);
         }
-        System.out.println("env names set for the services: " + set.size() + ", pending in JAVA-HANDOFF.md: " + pending);
+        System.out.println(
+                "env names set for the services: " + set.size() + ", pending in JAVA-HANDOFF.md: " + pending);
     }
 
     @Test
     void noSecretValueIsCommittedAndEverySecretIsAccountedFor() {
         for (Manifests mm : List.of(m, Manifests.gpu())) {
-            assertTrue(mm.all(Secret.class).isEmpty(), "Secrets are made by hand or by Strimzi, never committed: "
-                    + mm.all(Secret.class).stream().map(s -> s.getMetadata().getName()).toList());
+            assertTrue(
+                    mm.all(Secret.class).isEmpty(),
+                    "Secrets are made by hand or by Strimzi, never committed: "
+                            + mm.all(Secret.class).stream()
+                                    .map(s -> s.getMetadata().getName())
+                                    .toList());
         }
         GenericKubernetesResource kafka = m.custom("Kafka").get(0);
         Set<String> strimzi = new TreeSet<>();
@@ -293,20 +364,27 @@ class CodeAgreementTest {
             if (p.template() == null) {
                 continue;
             }
-            p.template().getSpec().getVolumes().stream().filter(v -> v.getSecret() != null)
+            p.template().getSpec().getVolumes().stream()
+                    .filter(v -> v.getSecret() != null)
                     .forEach(v -> referenced.add(v.getSecret().getSecretName()));
             for (Container c : p.allContainers()) {
-                c.getEnv().stream().filter(e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null)
-                        .forEach(e -> referenced.add(e.getValueFrom().getSecretKeyRef().getName()));
+                c.getEnv().stream()
+                        .filter(e ->
+                                e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null)
+                        .forEach(e -> referenced.add(
+                                e.getValueFrom().getSecretKeyRef().getName()));
             }
         }
         for (GenericKubernetesResource a : m.custom("TriggerAuthentication")) {
-            Manifests.list(a, "spec", "secretTargetRef").forEach(r -> referenced.add(String.valueOf(Manifests.map(r).get("name"))));
+            Manifests.list(a, "spec", "secretTargetRef")
+                    .forEach(r -> referenced.add(String.valueOf(Manifests.map(r).get("name"))));
         }
         Set<String> unaccounted = new TreeSet<>(referenced);
         unaccounted.removeAll(strimzi);
         unaccounted.removeAll(documented);
-        assertTrue(unaccounted.isEmpty(), "Secrets neither made by Strimzi nor documented in k8s/README.md 'Secrets': " + unaccounted);
+        assertTrue(
+                unaccounted.isEmpty(),
+                "Secrets neither made by Strimzi nor documented in k8s/README.md 'Secrets': " + unaccounted);
         Set<String> unused = new TreeSet<>(documented);
         unused.removeAll(referenced);
         assertTrue(unused.isEmpty(), "k8s/README.md documents Secrets nothing uses: " + unused);
@@ -319,7 +397,8 @@ class CodeAgreementTest {
         assertTrue(start >= 0, "k8s/README.md has a section '## Secrets'");
         int end = readme.indexOf("\n## ", start + 3);
         Set<String> names = new TreeSet<>();
-        Matcher mm = Pattern.compile("(?m)^\\| `([a-z0-9-]+)` \\|").matcher(readme.substring(start, end < 0 ? readme.length() : end));
+        Matcher mm = Pattern.compile("(?m)^\\| `([a-z0-9-]+)` \\|")
+                .matcher(readme.substring(start, end < 0 ? readme.length() : end));
         while (mm.find()) {
             names.add(mm.group(1));
         }
@@ -335,18 +414,24 @@ class CodeAgreementTest {
         Container t = container(trainer);
         assertEquals("true", env(t, "DENOISE_REQUIRE_GPU"), "the GPU trainer fails fast without a GPU");
         assertNotNull(t.getResources().getLimits().get("nvidia.com/gpu"), "the trainer requests a GPU");
-        assertEquals("true", trainer.getSpec().getTemplate().getSpec().getNodeSelector().get("nvidia.com/gpu.present"));
+        assertEquals(
+                "true",
+                trainer.getSpec().getTemplate().getSpec().getNodeSelector().get("nvidia.com/gpu.present"));
         Container i = container(intake);
         assertFalse(i.getResources().getLimits().containsKey("nvidia.com/gpu"), "the intake holds no GPU");
         assertEquals("cpu", env(i, "DENOISE_DEVICE"));
         long grace = trainer.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds();
         long javaGrace = Long.parseLong(env(t, "DENOISE_SHUTDOWN_GRACE_SECONDS"));
-        assertTrue(javaGrace + 30 <= grace, "the Java side stops waiting (" + javaGrace + " s) well before SIGKILL (" + grace + " s)");
+        assertTrue(
+                javaGrace + 30 <= grace,
+                "the Java side stops waiting (" + javaGrace + " s) well before SIGKILL (" + grace + " s)");
         // the intake Service and the results Service exist; nothing points at the GPU trainer
         assertTrue(m.find(Service.class, "denoise-lab", "trainer-intake").isPresent());
         for (Service s : m.all(Service.class)) {
-            assertFalse("trainer-service".equals(s.getSpec().getSelector().get("app.kubernetes.io/name")),
-                    "no Service routes requests to the GPU trainer: " + s.getMetadata().getName());
+            assertFalse(
+                    "trainer-service".equals(s.getSpec().getSelector().get("app.kubernetes.io/name")),
+                    "no Service routes requests to the GPU trainer: "
+                            + s.getMetadata().getName());
         }
     }
 }

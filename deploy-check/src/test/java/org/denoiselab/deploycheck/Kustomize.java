@@ -28,8 +28,15 @@ final class Kustomize {
     static final YAMLMapper YAML = new YAMLMapper();
 
     /** kinds that have no namespace (the subset that can occur here) */
-    private static final Set<String> CLUSTER_SCOPED = Set.of("Namespace", "ClusterRole", "ClusterRoleBinding",
-            "CustomResourceDefinition", "PriorityClass", "RuntimeClass", "StorageClass", "PersistentVolume",
+    private static final Set<String> CLUSTER_SCOPED = Set.of(
+            "Namespace",
+            "ClusterRole",
+            "ClusterRoleBinding",
+            "CustomResourceDefinition",
+            "PriorityClass",
+            "RuntimeClass",
+            "StorageClass",
+            "PersistentVolume",
             "ClusterTriggerAuthentication");
 
     record Rendered(String how, List<ObjectNode> docs) {}
@@ -54,13 +61,16 @@ final class Kustomize {
 
     static boolean kubectlAvailable() {
         if (kubectlWorks == null) {
-            kubectlWorks = Repo.onPath("kubectl") != null && Repo.run(60, "kubectl", "version", "--client").exitCode() == 0;
+            kubectlWorks = Repo.onPath("kubectl") != null
+                    && Repo.run(60, "kubectl", "version", "--client").exitCode() == 0;
         }
         return kubectlWorks;
     }
 
     static String kubectlVersion() {
-        return kubectlAvailable() ? Repo.run(60, "kubectl", "version", "--client").output().replace('\n', ' ') : "none";
+        return kubectlAvailable()
+                ? Repo.run(60, "kubectl", "version", "--client").output().replace('\n', ' ')
+                : "none";
     }
 
     /** A generated ConfigMap's name without kustomize's "-hash" suffix (other names unchanged). */
@@ -104,8 +114,17 @@ final class Kustomize {
             throw new IllegalStateException(file + ": expected one document");
         }
         ObjectNode k = ks.get(0);
-        for (String unsupported : List.of("patches", "patchesStrategicMerge", "patchesJson6902", "components",
-                "secretGenerator", "replacements", "namePrefix", "nameSuffix", "commonLabels", "replicas")) {
+        for (String unsupported : List.of(
+                "patches",
+                "patchesStrategicMerge",
+                "patchesJson6902",
+                "components",
+                "secretGenerator",
+                "replacements",
+                "namePrefix",
+                "nameSuffix",
+                "commonLabels",
+                "replicas")) {
             if (k.has(unsupported)) {
                 throw new IllegalStateException(file + ": the built-in loader does not support '" + unsupported
                         + "' (extend Kustomize.builtin or render with kubectl)");
@@ -151,7 +170,9 @@ final class Kustomize {
         ObjectNode data = cm.putObject("data");
         for (JsonNode f : g.path("files")) {
             String spec = f.asText();
-            String key = spec.contains("=") ? spec.substring(0, spec.indexOf('=')) : Path.of(spec).getFileName().toString();
+            String key = spec.contains("=")
+                    ? spec.substring(0, spec.indexOf('='))
+                    : Path.of(spec).getFileName().toString();
             String path = spec.contains("=") ? spec.substring(spec.indexOf('=') + 1) : spec;
             data.put(key, Repo.read(dir.resolve(path)));
         }

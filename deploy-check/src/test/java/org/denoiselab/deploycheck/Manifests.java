@@ -49,21 +49,24 @@ final class Manifests {
         for (ObjectNode doc : raw) {
             KubernetesResource r = SERIALIZATION.convertValue(doc, KubernetesResource.class);
             if (!(r instanceof HasMetadata h)) {
-                throw new IllegalStateException("not a Kubernetes object: " + doc.path("kind") + " " + doc.path("metadata"));
+                throw new IllegalStateException(
+                        "not a Kubernetes object: " + doc.path("kind") + " " + doc.path("metadata"));
             }
             parsed.add(h);
         }
         this.objects = List.copyOf(parsed);
         Set<String> generated = new HashSet<>();
-        for (JsonNode k : List.of(kustomization("k8s/base"), kustomization("infra/monitoring"),
-                kustomization("infra/monitoring/gpu"))) {
-            k.path("configMapGenerator").forEach(g -> generated.add(g.path("name").asText()));
+        for (JsonNode k : List.of(
+                kustomization("k8s/base"), kustomization("infra/monitoring"), kustomization("infra/monitoring/gpu"))) {
+            k.path("configMapGenerator")
+                    .forEach(g -> generated.add(g.path("name").asText()));
         }
         this.generatedConfigMaps = Set.copyOf(generated);
     }
 
     static JsonNode kustomization(String dir) {
-        return Kustomize.parseAll(Repo.read(Repo.path(dir).resolve("kustomization.yaml")), dir).get(0);
+        return Kustomize.parseAll(Repo.read(Repo.path(dir).resolve("kustomization.yaml")), dir)
+                .get(0);
     }
 
     /** k8s/ (the base), rendered once per test run */
@@ -73,7 +76,8 @@ final class Manifests {
 
     /** k8s/overlays/gpu */
     static Manifests gpu() {
-        return CACHE.computeIfAbsent(new Path2(Repo.GPU_OVERLAY.toString()), p -> new Manifests(Kustomize.render(Repo.GPU_OVERLAY)));
+        return CACHE.computeIfAbsent(
+                new Path2(Repo.GPU_OVERLAY.toString()), p -> new Manifests(Kustomize.render(Repo.GPU_OVERLAY)));
     }
 
     <T extends HasMetadata> List<T> all(Class<T> type) {
@@ -81,21 +85,29 @@ final class Manifests {
     }
 
     List<GenericKubernetesResource> custom(String kind) {
-        return all(GenericKubernetesResource.class).stream().filter(r -> kind.equals(r.getKind())).toList();
+        return all(GenericKubernetesResource.class).stream()
+                .filter(r -> kind.equals(r.getKind()))
+                .toList();
     }
 
     <T extends HasMetadata> T one(Class<T> type, String name) {
-        return all(type).stream().filter(o -> name.equals(o.getMetadata().getName())).findFirst()
+        return all(type).stream()
+                .filter(o -> name.equals(o.getMetadata().getName()))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " named " + name));
     }
 
     <T extends HasMetadata> Optional<T> find(Class<T> type, String namespace, String name) {
-        return all(type).stream().filter(o -> Objects.equals(namespace, o.getMetadata().getNamespace()))
-                .filter(o -> name.equals(baseName(o.getMetadata().getName()))).findFirst();
+        return all(type).stream()
+                .filter(o -> Objects.equals(namespace, o.getMetadata().getNamespace()))
+                .filter(o -> name.equals(baseName(o.getMetadata().getName())))
+                .findFirst();
     }
 
     GenericKubernetesResource customOne(String kind, String name) {
-        return custom(kind).stream().filter(r -> name.equals(r.getMetadata().getName())).findFirst()
+        return custom(kind).stream()
+                .filter(r -> name.equals(r.getMetadata().getName()))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no " + kind + " named " + name));
     }
 
@@ -133,8 +145,11 @@ final class Manifests {
                 t = j.getSpec().getTemplate();
             }
             if (t != null) {
-                pods.add(new Pod(o.getKind() + "/" + o.getMetadata().getName(), o.getMetadata().getNamespace(),
-                        Map.copyOf(t.getMetadata().getLabels()), t));
+                pods.add(new Pod(
+                        o.getKind() + "/" + o.getMetadata().getName(),
+                        o.getMetadata().getNamespace(),
+                        Map.copyOf(t.getMetadata().getLabels()),
+                        t));
             }
         }
         pods.addAll(strimziPods());
@@ -264,7 +279,8 @@ final class Manifests {
                 }
                 continue;
             }
-            String prop = Character.toLowerCase(m.getName().charAt(3)) + m.getName().substring(4);
+            String prop =
+                    Character.toLowerCase(m.getName().charAt(3)) + m.getName().substring(4);
             walk(v, path + "." + prop, found, seen);
         }
     }

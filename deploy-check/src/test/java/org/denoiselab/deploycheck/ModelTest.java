@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
  */
 class ModelTest {
     /** the custom resources in use; everything else must be a typed built-in kind */
-    private static final Set<String> CUSTOM = Set.of("Kafka", "KafkaNodePool", "KafkaTopic", "KafkaUser", "ScaledObject",
-            "TriggerAuthentication");
+    private static final Set<String> CUSTOM =
+            Set.of("Kafka", "KafkaNodePool", "KafkaTopic", "KafkaUser", "ScaledObject", "TriggerAuthentication");
 
     @Test
     void builtInKindsAreTypedAndHaveNoUnknownFields() {
@@ -54,11 +54,18 @@ class ModelTest {
             assertEquals("kafka.strimzi.io/v1beta2", r.getApiVersion());
         }
         assertEquals("enabled", kafka.getMetadata().getAnnotations().get("strimzi.io/kraft"), "KRaft annotation");
-        assertEquals("enabled", kafka.getMetadata().getAnnotations().get("strimzi.io/node-pools"), "node pools annotation");
+        assertEquals(
+                "enabled", kafka.getMetadata().getAnnotations().get("strimzi.io/node-pools"), "node pools annotation");
         assertNotNull(Manifests.text(kafka, "spec", "kafka", "version"), "spec.kafka.version");
-        assertNotNull(Manifests.node(kafka, "spec", "entityOperator", "topicOperator"), "Topic Operator (KafkaTopic resources)");
-        assertNotNull(Manifests.node(kafka, "spec", "entityOperator", "userOperator"), "User Operator (KafkaUser resources)");
-        assertEquals("simple", Manifests.text(kafka, "spec", "kafka", "authorization", "type"), "ACLs need simple authorization");
+        assertNotNull(
+                Manifests.node(kafka, "spec", "entityOperator", "topicOperator"),
+                "Topic Operator (KafkaTopic resources)");
+        assertNotNull(
+                Manifests.node(kafka, "spec", "entityOperator", "userOperator"), "User Operator (KafkaUser resources)");
+        assertEquals(
+                "simple",
+                Manifests.text(kafka, "spec", "kafka", "authorization", "type"),
+                "ACLs need simple authorization");
         assertEquals(null, Manifests.node(kafka, "spec", "zookeeper"), "KRaft: no ZooKeeper");
         List<Object> listeners = Manifests.list(kafka, "spec", "kafka", "listeners");
         assertFalse(listeners.isEmpty(), "spec.kafka.listeners");
@@ -67,21 +74,26 @@ class ModelTest {
             for (String f : List.of("name", "port", "type", "tls")) {
                 assertTrue(listener.containsKey(f), "listener field " + f + " in " + listener);
             }
-            assertEquals("scram-sha-512", Manifests.map(listener.get("authentication")).get("type"),
+            assertEquals(
+                    "scram-sha-512",
+                    Manifests.map(listener.get("authentication")).get("type"),
                     "every listener authenticates (SCRAM-SHA-512): " + listener.get("name"));
         }
 
         Set<String> roles = new TreeSet<>();
         for (GenericKubernetesResource pool : m.custom("KafkaNodePool")) {
             String what = "KafkaNodePool " + pool.getMetadata().getName();
-            assertEquals(cluster, pool.getMetadata().getLabels().get("strimzi.io/cluster"), what + ": strimzi.io/cluster");
+            assertEquals(
+                    cluster, pool.getMetadata().getLabels().get("strimzi.io/cluster"), what + ": strimzi.io/cluster");
             assertTrue(Manifests.node(pool, "spec", "replicas") instanceof Number, what + ": spec.replicas");
             assertNotNull(Manifests.node(pool, "spec", "storage", "type"), what + ": spec.storage");
             List<Object> r = Manifests.list(pool, "spec", "roles");
             assertFalse(r.isEmpty(), what + ": spec.roles");
             r.forEach(x -> assertTrue(Set.of("controller", "broker").contains(x), what + ": role " + x));
             r.forEach(x -> roles.add(String.valueOf(x)));
-            assertEquals(null, Manifests.node(pool, "spec", "template"),
+            assertEquals(
+                    null,
+                    Manifests.node(pool, "spec", "template"),
                     what + ": a node pool template replaces the Kafka resource's whole template (pod security)");
         }
         assertEquals(Set.of("broker", "controller"), roles, "KRaft needs controllers and brokers");
@@ -95,16 +107,21 @@ class ModelTest {
         for (GenericKubernetesResource u : m.custom("KafkaUser")) {
             String what = "KafkaUser " + u.getMetadata().getName();
             assertEquals(cluster, u.getMetadata().getLabels().get("strimzi.io/cluster"), what + ": strimzi.io/cluster");
-            assertEquals("scram-sha-512", Manifests.text(u, "spec", "authentication", "type"), what + ": authentication");
+            assertEquals(
+                    "scram-sha-512", Manifests.text(u, "spec", "authentication", "type"), what + ": authentication");
             assertEquals("simple", Manifests.text(u, "spec", "authorization", "type"), what + ": authorization");
             List<Object> acls = Manifests.list(u, "spec", "authorization", "acls");
             assertFalse(acls.isEmpty(), what + ": no ACLs");
             for (Object a : acls) {
                 Map<String, Object> acl = Manifests.map(a);
-                assertFalse(acl.containsKey("operation"), what + ": 'operation' is deprecated (removed in the v1 API), use 'operations'");
+                assertFalse(
+                        acl.containsKey("operation"),
+                        what + ": 'operation' is deprecated (removed in the v1 API), use 'operations'");
                 assertTrue(acl.get("operations") instanceof List<?> l && !l.isEmpty(), what + ": operations");
                 Map<String, Object> res = Manifests.map(acl.get("resource"));
-                assertTrue(Set.of("topic", "group", "cluster", "transactionalId").contains(res.get("type")), what + ": resource type");
+                assertTrue(
+                        Set.of("topic", "group", "cluster", "transactionalId").contains(res.get("type")),
+                        what + ": resource type");
                 assertEquals("literal", res.get("patternType"), what + ": ACLs name exact topics and groups");
             }
         }
@@ -119,9 +136,11 @@ class ModelTest {
             for (Object ref : Manifests.list(a, "spec", "configMapTargetRef")) {
                 Map<String, Object> r = Manifests.map(ref);
                 ConfigMap cm = m.find(ConfigMap.class, a.getMetadata().getNamespace(), String.valueOf(r.get("name")))
-                        .orElseThrow(() -> new AssertionError("TriggerAuthentication " + a.getMetadata().getName()
-                                + ": no ConfigMap " + r.get("name")));
-                assertTrue(cm.getData().containsKey(String.valueOf(r.get("key"))), "ConfigMap " + r.get("name") + " has no key " + r.get("key"));
+                        .orElseThrow(() -> new AssertionError("TriggerAuthentication "
+                                + a.getMetadata().getName() + ": no ConfigMap " + r.get("name")));
+                assertTrue(
+                        cm.getData().containsKey(String.valueOf(r.get("key"))),
+                        "ConfigMap " + r.get("name") + " has no key " + r.get("key"));
             }
             assertFalse(Manifests.list(a, "spec", "secretTargetRef").isEmpty(), "the password comes from a Secret");
         }
@@ -129,7 +148,10 @@ class ModelTest {
             String what = "ScaledObject " + so.getMetadata().getName();
             String target = Manifests.text(so, "spec", "scaleTargetRef", "name");
             assertNotNull(target, what + ": scaleTargetRef.name");
-            assertTrue(m.find(Deployment.class, so.getMetadata().getNamespace(), target).isPresent(), what + ": no Deployment " + target);
+            assertTrue(
+                    m.find(Deployment.class, so.getMetadata().getNamespace(), target)
+                            .isPresent(),
+                    what + ": no Deployment " + target);
             assertTrue(Manifests.node(so, "spec", "maxReplicaCount") instanceof Number, what + ": maxReplicaCount");
             List<Object> triggers = Manifests.list(so, "spec", "triggers");
             assertFalse(triggers.isEmpty(), what + ": triggers");
@@ -141,8 +163,11 @@ class ModelTest {
                     assertTrue(md.containsKey(f), what + ": trigger metadata " + f);
                 }
                 assertEquals("true", md.get("limitToPartitionsWithLag"), what + ": limitToPartitionsWithLag");
-                assertFalse("true".equals(md.get("allowIdleConsumers")), what + ": allowIdleConsumers contradicts limitToPartitionsWithLag");
-                String auth = String.valueOf(Manifests.map(trigger.get("authenticationRef")).get("name"));
+                assertFalse(
+                        "true".equals(md.get("allowIdleConsumers")),
+                        what + ": allowIdleConsumers contradicts limitToPartitionsWithLag");
+                String auth = String.valueOf(
+                        Manifests.map(trigger.get("authenticationRef")).get("name"));
                 assertTrue(auths.contains(auth), what + ": authenticationRef " + auth + " is no TriggerAuthentication");
             }
         }

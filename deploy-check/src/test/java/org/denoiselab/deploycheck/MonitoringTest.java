@@ -30,20 +30,62 @@ class MonitoringTest {
     static final Path DASHBOARD = Repo.MONITORING.resolve("grafana/dashboards/denoise-lab.json");
 
     /** Kafka Exporter (danielqsj/kafka_exporter, the one Strimzi runs): the metrics it documents */
-    static final Set<String> KAFKA_EXPORTER = Set.of("kafka_brokers", "kafka_topic_partitions", "kafka_topic_partition_current_offset",
-            "kafka_topic_partition_oldest_offset", "kafka_topic_partition_in_sync_replica", "kafka_topic_partition_leader",
-            "kafka_topic_partition_replicas", "kafka_topic_partition_under_replicated_partition", "kafka_consumergroup_current_offset",
-            "kafka_consumergroup_current_offset_sum", "kafka_consumergroup_lag", "kafka_consumergroup_lag_sum",
+    static final Set<String> KAFKA_EXPORTER = Set.of(
+            "kafka_brokers",
+            "kafka_topic_partitions",
+            "kafka_topic_partition_current_offset",
+            "kafka_topic_partition_oldest_offset",
+            "kafka_topic_partition_in_sync_replica",
+            "kafka_topic_partition_leader",
+            "kafka_topic_partition_replicas",
+            "kafka_topic_partition_under_replicated_partition",
+            "kafka_consumergroup_current_offset",
+            "kafka_consumergroup_current_offset_sum",
+            "kafka_consumergroup_lag",
+            "kafka_consumergroup_lag_sum",
             "kafka_consumergroup_members");
     /** DCGM exporter's default counters used by the dashboard (device fields, no profiling fields) */
-    static final Set<String> DCGM = Set.of("DCGM_FI_DEV_GPU_UTIL", "DCGM_FI_DEV_MEM_COPY_UTIL", "DCGM_FI_DEV_FB_USED",
-            "DCGM_FI_DEV_FB_FREE", "DCGM_FI_DEV_POWER_USAGE", "DCGM_FI_DEV_GPU_TEMP", "DCGM_FI_DEV_SM_CLOCK");
+    static final Set<String> DCGM = Set.of(
+            "DCGM_FI_DEV_GPU_UTIL",
+            "DCGM_FI_DEV_MEM_COPY_UTIL",
+            "DCGM_FI_DEV_FB_USED",
+            "DCGM_FI_DEV_FB_FREE",
+            "DCGM_FI_DEV_POWER_USAGE",
+            "DCGM_FI_DEV_GPU_TEMP",
+            "DCGM_FI_DEV_SM_CLOCK");
 
-    private static final Set<String> PROMQL_WORDS = Set.of("by", "without", "on", "ignoring", "group_left", "group_right", "and",
-            "or", "unless", "bool", "offset", "inf", "nan", "atan2", "start", "end",
+    private static final Set<String> PROMQL_WORDS = Set.of(
+            "by",
+            "without",
+            "on",
+            "ignoring",
+            "group_left",
+            "group_right",
+            "and",
+            "or",
+            "unless",
+            "bool",
+            "offset",
+            "inf",
+            "nan",
+            "atan2",
+            "start",
+            "end",
             // aggregation operators: a "by (...)" may stand between them and their parenthesis
-            "sum", "min", "max", "avg", "group", "stddev", "stdvar", "count", "count_values", "bottomk", "topk", "quantile",
-            "limitk", "limit_ratio");
+            "sum",
+            "min",
+            "max",
+            "avg",
+            "group",
+            "stddev",
+            "stdvar",
+            "count",
+            "count_values",
+            "bottomk",
+            "topk",
+            "quantile",
+            "limitk",
+            "limit_ratio");
 
     /** metric names in a PromQL expression: identifiers that are no function, keyword, label or string */
     static Set<String> metricNames(String expr) {
@@ -53,7 +95,8 @@ class MonitoringTest {
                 .replaceAll("\\[[^]]*]", "[]") // ranges ([5m], [$__range])
                 .replaceAll("\\$\\w+", ""); // Grafana variables
         Set<String> names = new TreeSet<>();
-        Matcher m = Pattern.compile("(?<![\\w.])([a-zA-Z_:][a-zA-Z0-9_:]*)(?!\\w)(\\s*\\()?").matcher(s);
+        Matcher m = Pattern.compile("(?<![\\w.])([a-zA-Z_:][a-zA-Z0-9_:]*)(?!\\w)(\\s*\\()?")
+                .matcher(s);
         while (m.find()) {
             if (m.group(2) != null || PROMQL_WORDS.contains(m.group(1).toLowerCase(java.util.Locale.ROOT))) {
                 continue; // a function call or a keyword
@@ -73,24 +116,32 @@ class MonitoringTest {
     static List<String> ruleExpressions() {
         List<String> exprs = new ArrayList<>();
         JsonNode doc = Kustomize.parseAll(Repo.read(RULES), RULES.toString()).get(0);
-        doc.path("groups").forEach(g -> g.path("rules").forEach(r -> exprs.add(r.path("expr").asText())));
+        doc.path("groups")
+                .forEach(g ->
+                        g.path("rules").forEach(r -> exprs.add(r.path("expr").asText())));
         return exprs;
     }
 
     static List<String> dashboardExpressions() throws Exception {
         List<String> exprs = new ArrayList<>();
         JsonNode d = new ObjectMapper().readTree(Repo.read(DASHBOARD));
-        d.path("panels").forEach(p -> p.path("targets").forEach(t -> exprs.add(t.path("expr").asText())));
-        d.path("templating").path("list").forEach(v -> exprs.add(v.path("definition").asText()
-                .replaceAll("label_values\\(([^,]+),.*\\)", "$1")));
+        d.path("panels")
+                .forEach(p ->
+                        p.path("targets").forEach(t -> exprs.add(t.path("expr").asText())));
+        d.path("templating")
+                .path("list")
+                .forEach(
+                        v -> exprs.add(v.path("definition").asText().replaceAll("label_values\\(([^,]+),.*\\)", "$1")));
         return exprs;
     }
 
     @Test
     void promtoolAcceptsTheRulesAndTheLocalConfig() {
-        Assumptions.assumeTrue(Repo.onPath("promtool") != null,
+        Assumptions.assumeTrue(
+                Repo.onPath("promtool") != null,
                 "promtool is not installed (Debian package 'prometheus'; bin/test installs it through bin/lib/ensure-tools.sh)");
-        Repo.Result rules = Repo.run(60, "promtool", "check", "rules", Repo.ROOT.relativize(RULES).toString());
+        Repo.Result rules = Repo.run(
+                60, "promtool", "check", "rules", Repo.ROOT.relativize(RULES).toString());
         System.out.println("promtool check rules: " + rules.output());
         assertEquals(0, rules.exitCode(), rules.output());
         Repo.Result config = Repo.run(60, "promtool", "check", "config", "infra/monitoring/prometheus.yml");
@@ -101,13 +152,19 @@ class MonitoringTest {
     @Test
     void rulesCoverWhatTheIssueAsksFor() {
         String all = String.join("\n", ruleExpressions());
-        for (String metric : List.of("pipeline_records_dead_lettered_total", "trainer_runs_failed_total", "kafka_consumergroup_lag",
+        for (String metric : List.of(
+                "pipeline_records_dead_lettered_total",
+                "trainer_runs_failed_total",
+                "kafka_consumergroup_lag",
                 "trainer_run_images_per_second")) {
             assertTrue(all.contains(metric), "an alert on " + metric);
         }
         for (String e : ruleExpressions()) {
-            for (String counter : metricNames(e).stream().filter(n -> n.endsWith("_total")).toList()) {
-                assertTrue(e.matches("(?s).*(increase|rate)\\(\\s*" + counter + ".*"), "counter " + counter + " read raw in: " + e);
+            for (String counter :
+                    metricNames(e).stream().filter(n -> n.endsWith("_total")).toList()) {
+                assertTrue(
+                        e.matches("(?s).*(increase|rate)\\(\\s*" + counter + ".*"),
+                        "counter " + counter + " read raw in: " + e);
             }
         }
     }
@@ -117,14 +174,21 @@ class MonitoringTest {
         Map<String, String> known = known();
         List<String> problems = new ArrayList<>();
         for (String e : ruleExpressions()) {
-            metricNames(e).stream().filter(n -> !known.containsKey(n)).forEach(n -> problems.add("rule: " + n + " in " + e));
+            metricNames(e).stream()
+                    .filter(n -> !known.containsKey(n))
+                    .forEach(n -> problems.add("rule: " + n + " in " + e));
         }
         for (String e : dashboardExpressions()) {
-            metricNames(e).stream().filter(n -> !known.containsKey(n)).forEach(n -> problems.add("dashboard: " + n + " in " + e));
+            metricNames(e).stream()
+                    .filter(n -> !known.containsKey(n))
+                    .forEach(n -> problems.add("dashboard: " + n + " in " + e));
         }
         assertTrue(problems.isEmpty(), "metric names nothing emits:\n" + String.join("\n", problems));
-        assertFalse(metricNames("sum by (topic) (rate(x_total{a=\"b\"}[5m])) / on (pod) group_left max(y)").contains("topic"));
-        assertEquals(Set.of("x_total", "y"), metricNames("sum by (topic) (rate(x_total{a=\"b\"}[5m])) / on (pod) group_left max(y)"));
+        assertFalse(metricNames("sum by (topic) (rate(x_total{a=\"b\"}[5m])) / on (pod) group_left max(y)")
+                .contains("topic"));
+        assertEquals(
+                Set.of("x_total", "y"),
+                metricNames("sum by (topic) (rate(x_total{a=\"b\"}[5m])) / on (pod) group_left max(y)"));
     }
 
     @Test
@@ -135,24 +199,45 @@ class MonitoringTest {
         Map<String, String> mountOfConfigMap = new LinkedHashMap<>();
         for (var v : prometheus.getSpec().getTemplate().getSpec().getVolumes()) {
             if (v.getConfigMap() != null) {
-                String path = c.getVolumeMounts().stream().filter(vm -> vm.getName().equals(v.getName())).findFirst().orElseThrow().getMountPath();
+                String path = c.getVolumeMounts().stream()
+                        .filter(vm -> vm.getName().equals(v.getName()))
+                        .findFirst()
+                        .orElseThrow()
+                        .getMountPath();
                 mountOfConfigMap.put(m.baseName(v.getConfigMap().getName()), path);
             }
         }
-        ConfigMap config = m.find(ConfigMap.class, "denoise-lab", "prometheus-config").orElseThrow();
+        ConfigMap config =
+                m.find(ConfigMap.class, "denoise-lab", "prometheus-config").orElseThrow();
         String yml = config.getData().get("prometheus.yml");
-        assertTrue(c.getArgs().contains("--config.file=" + mountOfConfigMap.get("prometheus-config") + "/prometheus.yml"));
-        assertTrue(yml.contains(mountOfConfigMap.get("prometheus-rules") + "/*.yml"), "rule_files points at the rules mount");
-        assertTrue(yml.contains(mountOfConfigMap.get("prometheus-extra-scrape") + "/*.yml"), "scrape_config_files points at the extra mount");
-        ConfigMap rules = m.find(ConfigMap.class, "denoise-lab", "prometheus-rules").orElseThrow();
-        assertEquals(Repo.read(RULES), rules.getData().get(RULES.getFileName().toString()), "the cluster runs the same rule file");
+        assertTrue(
+                c.getArgs().contains("--config.file=" + mountOfConfigMap.get("prometheus-config") + "/prometheus.yml"));
+        assertTrue(
+                yml.contains(mountOfConfigMap.get("prometheus-rules") + "/*.yml"),
+                "rule_files points at the rules mount");
+        assertTrue(
+                yml.contains(mountOfConfigMap.get("prometheus-extra-scrape") + "/*.yml"),
+                "scrape_config_files points at the extra mount");
+        ConfigMap rules =
+                m.find(ConfigMap.class, "denoise-lab", "prometheus-rules").orElseThrow();
+        assertEquals(
+                Repo.read(RULES),
+                rules.getData().get(RULES.getFileName().toString()),
+                "the cluster runs the same rule file");
         // the overlay's extra scrape job arrives under the name the Deployment mounts
         Manifests gpu = Manifests.gpu();
-        assertTrue(gpu.find(ConfigMap.class, "denoise-lab", "prometheus-extra-scrape").isPresent());
+        assertTrue(gpu.find(ConfigMap.class, "denoise-lab", "prometheus-extra-scrape")
+                .isPresent());
         Deployment p2 = gpu.one(Deployment.class, "prometheus");
-        String mounted = p2.getSpec().getTemplate().getSpec().getVolumes().stream().filter(v -> "extra-scrape".equals(v.getName()))
-                .findFirst().orElseThrow().getConfigMap().getName();
-        assertTrue(gpu.all(ConfigMap.class).stream().anyMatch(cm -> cm.getMetadata().getName().equals(mounted)),
+        String mounted = p2.getSpec().getTemplate().getSpec().getVolumes().stream()
+                .filter(v -> "extra-scrape".equals(v.getName()))
+                .findFirst()
+                .orElseThrow()
+                .getConfigMap()
+                .getName();
+        assertTrue(
+                gpu.all(ConfigMap.class).stream()
+                        .anyMatch(cm -> cm.getMetadata().getName().equals(mounted)),
                 "the overlay's Prometheus mounts the generated extra-scrape ConfigMap (" + mounted + ")");
     }
 }

@@ -28,18 +28,20 @@ class NetworkPolicyTest {
         if (s == null) {
             return true;
         }
-        if (s.getMatchLabels() != null && !labels.entrySet().containsAll(s.getMatchLabels().entrySet())) {
+        if (s.getMatchLabels() != null
+                && !labels.entrySet().containsAll(s.getMatchLabels().entrySet())) {
             return false;
         }
         for (LabelSelectorRequirement r : s.getMatchExpressions()) {
             String v = labels.get(r.getKey());
-            boolean ok = switch (r.getOperator()) {
-                case "In" -> v != null && r.getValues().contains(v);
-                case "NotIn" -> v == null || !r.getValues().contains(v);
-                case "Exists" -> v != null;
-                case "DoesNotExist" -> v == null;
-                default -> throw new IllegalArgumentException("operator " + r.getOperator());
-            };
+            boolean ok =
+                    switch (r.getOperator()) {
+                        case "In" -> v != null && r.getValues().contains(v);
+                        case "NotIn" -> v == null || !r.getValues().contains(v);
+                        case "Exists" -> v != null;
+                        case "DoesNotExist" -> v == null;
+                        default -> throw new IllegalArgumentException("operator " + r.getOperator());
+                    };
             if (!ok) {
                 return false;
             }
@@ -60,7 +62,8 @@ class NetworkPolicyTest {
         }
     }
 
-    private static boolean peerMatches(NetworkPolicyPeer peer, String policyNamespace, Endpoint other, boolean outside) {
+    private static boolean peerMatches(
+            NetworkPolicyPeer peer, String policyNamespace, Endpoint other, boolean outside) {
         if (peer.getIpBlock() != null) {
             return outside; // an address block stands for endpoints that are no pod of ours (API server, ...)
         }
@@ -70,13 +73,18 @@ class NetworkPolicyTest {
         if (peer.getNamespaceSelector() == null) {
             return other.namespace().equals(policyNamespace) && matches(peer.getPodSelector(), other.labels());
         }
-        return matches(peer.getNamespaceSelector(), other.namespaceLabels()) && matches(peer.getPodSelector(), other.labels());
+        return matches(peer.getNamespaceSelector(), other.namespaceLabels())
+                && matches(peer.getPodSelector(), other.labels());
     }
 
     private static boolean portMatches(List<NetworkPolicyPort> ports, int port) {
-        return ports.isEmpty() || ports.stream().anyMatch(p -> p.getPort() == null || (p.getPort().getIntVal() != null
-                && (p.getEndPort() == null ? p.getPort().getIntVal() == port
-                : port >= p.getPort().getIntVal() && port <= p.getEndPort())));
+        return ports.isEmpty()
+                || ports.stream()
+                        .anyMatch(p -> p.getPort() == null
+                                || (p.getPort().getIntVal() != null
+                                        && (p.getEndPort() == null
+                                                ? p.getPort().getIntVal() == port
+                                                : port >= p.getPort().getIntVal() && port <= p.getEndPort())));
     }
 
     /** Strimzi's own NetworkPolicy for the brokers' listeners, from the listeners' networkPolicyPeers */
@@ -85,8 +93,14 @@ class NetworkPolicyTest {
         for (GenericKubernetesResource kafka : m.custom("Kafka")) {
             String cluster = kafka.getMetadata().getName();
             var b = new io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder()
-                    .withNewMetadata().withName(cluster + "-network-policy-kafka").withNamespace(kafka.getMetadata().getNamespace()).endMetadata()
-                    .withNewSpec().withNewPodSelector().addToMatchLabels("strimzi.io/name", cluster + "-kafka").endPodSelector()
+                    .withNewMetadata()
+                    .withName(cluster + "-network-policy-kafka")
+                    .withNamespace(kafka.getMetadata().getNamespace())
+                    .endMetadata()
+                    .withNewSpec()
+                    .withNewPodSelector()
+                    .addToMatchLabels("strimzi.io/name", cluster + "-kafka")
+                    .endPodSelector()
                     .withPolicyTypes("Ingress");
             for (Object o : Manifests.list(kafka, "spec", "kafka", "listeners")) {
                 Map<String, Object> l = Manifests.map(o);
@@ -96,19 +110,42 @@ class NetworkPolicyTest {
                         peers.add(Manifests.SERIALIZATION.convertValue(p, NetworkPolicyPeer.class));
                     }
                 }
-                b = b.addNewIngress().withFrom(peers)
-                        .addNewPort().withNewPort(((Number) l.get("port")).intValue()).withProtocol("TCP").endPort().endIngress();
+                b = b.addNewIngress()
+                        .withFrom(peers)
+                        .addNewPort()
+                        .withNewPort(((Number) l.get("port")).intValue())
+                        .withProtocol("TCP")
+                        .endPort()
+                        .endIngress();
             }
             // Strimzi's own rules: the controller quorum (9090) among the nodes, replication (9091) from the
             // nodes, the entity operator and the Kafka Exporter (and the Cluster Operator, elsewhere)
-            b = b.addNewIngress().addNewFrom().withNewPodSelector().addToMatchLabels("strimzi.io/name", cluster + "-kafka")
-                    .endPodSelector().endFrom().addNewPort().withNewPort(9090).withProtocol("TCP").endPort().endIngress();
+            b = b.addNewIngress()
+                    .addNewFrom()
+                    .withNewPodSelector()
+                    .addToMatchLabels("strimzi.io/name", cluster + "-kafka")
+                    .endPodSelector()
+                    .endFrom()
+                    .addNewPort()
+                    .withNewPort(9090)
+                    .withProtocol("TCP")
+                    .endPort()
+                    .endIngress();
             var replication = b.addNewIngress();
             for (String component : List.of("-kafka", "-entity-operator", "-kafka-exporter")) {
-                replication = replication.addNewFrom().withNewPodSelector().addToMatchLabels("strimzi.io/name", cluster + component)
-                        .endPodSelector().endFrom();
+                replication = replication
+                        .addNewFrom()
+                        .withNewPodSelector()
+                        .addToMatchLabels("strimzi.io/name", cluster + component)
+                        .endPodSelector()
+                        .endFrom();
             }
-            b = replication.addNewPort().withNewPort(9091).withProtocol("TCP").endPort().endIngress();
+            b = replication
+                    .addNewPort()
+                    .withNewPort(9091)
+                    .withProtocol("TCP")
+                    .endPort()
+                    .endIngress();
             out.add(b.endSpec().build());
         }
         return out;
@@ -129,36 +166,55 @@ class NetworkPolicyTest {
         if (from == null) {
             return true;
         }
-        List<NetworkPolicy> selecting = policies().stream().filter(p -> p.getMetadata().getNamespace().equals(from.namespace()))
+        List<NetworkPolicy> selecting = policies().stream()
+                .filter(p -> p.getMetadata().getNamespace().equals(from.namespace()))
                 .filter(p -> p.getSpec().getPolicyTypes().contains("Egress"))
-                .filter(p -> matches(p.getSpec().getPodSelector(), from.labels())).toList();
+                .filter(p -> matches(p.getSpec().getPodSelector(), from.labels()))
+                .toList();
         if (selecting.isEmpty()) {
             return true;
         }
-        return selecting.stream().flatMap(p -> p.getSpec().getEgress().stream().map(r -> Map.entry(p, r))).anyMatch(e ->
-                portMatches(e.getValue().getPorts(), port) && (e.getValue().getTo().isEmpty()
-                        || e.getValue().getTo().stream().anyMatch(peer -> peerMatches(peer, e.getKey().getMetadata().getNamespace(), to == null
-                        ? new Endpoint("", Map.of(), Map.of()) : to, to == null))));
+        return selecting.stream()
+                .flatMap(p -> p.getSpec().getEgress().stream().map(r -> Map.entry(p, r)))
+                .anyMatch(e -> portMatches(e.getValue().getPorts(), port)
+                        && (e.getValue().getTo().isEmpty()
+                                || e.getValue().getTo().stream()
+                                        .anyMatch(peer -> peerMatches(
+                                                peer,
+                                                e.getKey().getMetadata().getNamespace(),
+                                                to == null ? new Endpoint("", Map.of(), Map.of()) : to,
+                                                to == null))));
     }
 
     private boolean ingressAllowed(Endpoint from, Endpoint to, int port) {
         if (to == null) {
             return true;
         }
-        List<NetworkPolicy> selecting = policies().stream().filter(p -> p.getMetadata().getNamespace().equals(to.namespace()))
+        List<NetworkPolicy> selecting = policies().stream()
+                .filter(p -> p.getMetadata().getNamespace().equals(to.namespace()))
                 .filter(p -> p.getSpec().getPolicyTypes().contains("Ingress"))
-                .filter(p -> matches(p.getSpec().getPodSelector(), to.labels())).toList();
+                .filter(p -> matches(p.getSpec().getPodSelector(), to.labels()))
+                .toList();
         if (selecting.isEmpty()) {
             return true;
         }
-        return selecting.stream().flatMap(p -> p.getSpec().getIngress().stream().map(r -> Map.entry(p, r))).anyMatch(e ->
-                portMatches(e.getValue().getPorts(), port) && (e.getValue().getFrom().isEmpty()
-                        || e.getValue().getFrom().stream().anyMatch(peer -> peerMatches(peer, e.getKey().getMetadata().getNamespace(), from == null
-                        ? new Endpoint("", Map.of(), Map.of()) : from, from == null))));
+        return selecting.stream()
+                .flatMap(p -> p.getSpec().getIngress().stream().map(r -> Map.entry(p, r)))
+                .anyMatch(e -> portMatches(e.getValue().getPorts(), port)
+                        && (e.getValue().getFrom().isEmpty()
+                                || e.getValue().getFrom().stream()
+                                        .anyMatch(peer -> peerMatches(
+                                                peer,
+                                                e.getKey().getMetadata().getNamespace(),
+                                                from == null ? new Endpoint("", Map.of(), Map.of()) : from,
+                                                from == null))));
     }
 
     private Endpoint pod(String ownerPrefix) {
-        return m.pods().stream().filter(p -> p.owner().startsWith(ownerPrefix)).findFirst().map(Endpoint::pod)
+        return m.pods().stream()
+                .filter(p -> p.owner().startsWith(ownerPrefix))
+                .findFirst()
+                .map(Endpoint::pod)
                 .orElseThrow(() -> new AssertionError("no pod of " + ownerPrefix));
     }
 
@@ -166,12 +222,22 @@ class NetworkPolicyTest {
 
     @Test
     void everyNamespaceWithPodsDeniesByDefault() {
-        for (String ns : m.pods().stream().map(Manifests.Pod::namespace).distinct().toList()) {
-            assertTrue(m.all(NetworkPolicy.class).stream().anyMatch(p -> p.getMetadata().getNamespace().equals(ns)
-                            && p.getSpec().getPodSelector().getMatchLabels().isEmpty()
-                            && p.getSpec().getPodSelector().getMatchExpressions().isEmpty()
-                            && p.getSpec().getPolicyTypes().containsAll(List.of("Ingress", "Egress"))
-                            && p.getSpec().getIngress().isEmpty() && p.getSpec().getEgress().isEmpty()),
+        for (String ns :
+                m.pods().stream().map(Manifests.Pod::namespace).distinct().toList()) {
+            assertTrue(
+                    m.all(NetworkPolicy.class).stream()
+                            .anyMatch(p -> p.getMetadata().getNamespace().equals(ns)
+                                    && p.getSpec()
+                                            .getPodSelector()
+                                            .getMatchLabels()
+                                            .isEmpty()
+                                    && p.getSpec()
+                                            .getPodSelector()
+                                            .getMatchExpressions()
+                                            .isEmpty()
+                                    && p.getSpec().getPolicyTypes().containsAll(List.of("Ingress", "Egress"))
+                                    && p.getSpec().getIngress().isEmpty()
+                                    && p.getSpec().getEgress().isEmpty()),
                     ns + ": no default-deny NetworkPolicy (all pods, Ingress and Egress, no rules)");
         }
     }
@@ -183,7 +249,9 @@ class NetworkPolicyTest {
         for (NetworkPolicy p : m.all(NetworkPolicy.class)) {
             String ns = p.getMetadata().getNamespace();
             String what = "NetworkPolicy " + ns + "/" + p.getMetadata().getName();
-            if (pods.stream().noneMatch(x -> x.namespace().equals(ns) && matches(p.getSpec().getPodSelector(), x.labels()))) {
+            if (pods.stream()
+                    .noneMatch(
+                            x -> x.namespace().equals(ns) && matches(p.getSpec().getPodSelector(), x.labels()))) {
                 problems.add(what + ": podSelector selects no pod");
             }
             List<NetworkPolicyPeer> peers = new ArrayList<>();
@@ -194,24 +262,35 @@ class NetworkPolicyTest {
                     continue;
                 }
                 // a peer in a namespace of ours must select one of our pods (other namespaces: KEDA, DNS, ingress)
-                List<String> namespaces = pods.stream().map(Manifests.Pod::namespace).distinct()
-                        .filter(n -> peer.getNamespaceSelector() == null ? n.equals(ns)
-                                : matches(peer.getNamespaceSelector(), Map.of("kubernetes.io/metadata.name", n))).toList();
+                List<String> namespaces = pods.stream()
+                        .map(Manifests.Pod::namespace)
+                        .distinct()
+                        .filter(n -> peer.getNamespaceSelector() == null
+                                ? n.equals(ns)
+                                : matches(peer.getNamespaceSelector(), Map.of("kubernetes.io/metadata.name", n)))
+                        .toList();
                 if (namespaces.isEmpty()) {
                     continue;
                 }
-                if (pods.stream().noneMatch(x -> namespaces.contains(x.namespace()) && matches(peer.getPodSelector(), x.labels()))) {
+                if (pods.stream()
+                        .noneMatch(x ->
+                                namespaces.contains(x.namespace()) && matches(peer.getPodSelector(), x.labels()))) {
                     problems.add(what + ": peer " + peer.getPodSelector().getMatchLabels() + " selects no pod");
                 }
             }
         }
         // the listener's peers (Strimzi's policy) too
         for (NetworkPolicy p : strimziPolicies()) {
-            p.getSpec().getIngress().forEach(r -> r.getFrom().stream().filter(x -> x.getNamespaceSelector() == null).forEach(peer -> {
-                if (pods.stream().noneMatch(x -> matches(peer.getPodSelector(), x.labels()))) {
-                    problems.add("Kafka listener networkPolicyPeers " + peer.getPodSelector().getMatchLabels() + " selects no pod");
-                }
-            }));
+            p.getSpec()
+                    .getIngress()
+                    .forEach(r -> r.getFrom().stream()
+                            .filter(x -> x.getNamespaceSelector() == null)
+                            .forEach(peer -> {
+                                if (pods.stream().noneMatch(x -> matches(peer.getPodSelector(), x.labels()))) {
+                                    problems.add("Kafka listener networkPolicyPeers "
+                                            + peer.getPodSelector().getMatchLabels() + " selects no pod");
+                                }
+                            }));
         }
         assertTrue(problems.isEmpty(), String.join("\n", problems));
     }
@@ -224,20 +303,31 @@ class NetworkPolicyTest {
         Endpoint dns = Endpoint.external("kube-system", Map.of(), Map.of("k8s-app", "kube-dns"));
         Endpoint keda = Endpoint.external("keda", Map.of(), Map.of("app", "keda-operator"));
         Endpoint ingress = Endpoint.external("ingress-nginx", Map.of("denoise-lab/api-access", "true"), Map.of());
-        for (String service : List.of("Deployment/trainer-service", "Deployment/trainer-intake", "Deployment/sampler-service",
+        for (String service : List.of(
+                "Deployment/trainer-service",
+                "Deployment/trainer-intake",
+                "Deployment/sampler-service",
                 "Deployment/eval-service")) {
             Endpoint s = pod(service);
             assertTrue(allowed(s, kafka, 9093), service + " -> Kafka 9093");
             assertTrue(allowed(s, minio, 9000), service + " -> MinIO 9000");
             assertTrue(allowed(s, dns, 53), service + " -> DNS");
-            int port = Integer.parseInt(m.pods().stream().filter(p -> p.owner().equals(service)).findFirst().orElseThrow()
-                    .template().getMetadata().getAnnotations().get("prometheus.io/port"));
+            int port = Integer.parseInt(m.pods().stream()
+                    .filter(p -> p.owner().equals(service))
+                    .findFirst()
+                    .orElseThrow()
+                    .template()
+                    .getMetadata()
+                    .getAnnotations()
+                    .get("prometheus.io/port"));
             assertTrue(allowed(prometheus, s, port), "Prometheus scrapes " + service);
         }
         assertTrue(allowed(pod("Job/minio-setup"), minio, 9000), "setup Job -> MinIO");
         assertTrue(allowed(keda, kafka, 9093), "KEDA -> Kafka");
         assertTrue(allowed(pod("Deployment/grafana"), prometheus, 9090), "Grafana -> Prometheus");
-        assertTrue(allowed(prometheus, pod("Kafka/denoise-lab Kafka Exporter"), 9404), "Prometheus scrapes the Kafka Exporter");
+        assertTrue(
+                allowed(prometheus, pod("Kafka/denoise-lab Kafka Exporter"), 9404),
+                "Prometheus scrapes the Kafka Exporter");
         assertTrue(allowed(prometheus, null, 443), "Prometheus -> API server (pod discovery)");
         assertTrue(allowed(pod("Kafka/denoise-lab entity operator"), null, 443), "entity operator -> API server");
         assertTrue(allowed(pod("Kafka/denoise-lab Kafka Exporter"), kafka, 9091), "Kafka Exporter -> brokers");

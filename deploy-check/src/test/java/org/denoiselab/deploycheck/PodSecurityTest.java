@@ -34,8 +34,11 @@ class PodSecurityTest {
     private static final Set<String> TOKEN_USERS = Set.of("prometheus");
 
     private static String enforced(Manifests m, String namespace) {
-        return m.all(Namespace.class).stream().filter(n -> n.getMetadata().getName().equals(namespace)).findFirst()
-                .map(n -> n.getMetadata().getLabels().get("pod-security.kubernetes.io/enforce")).orElse(null);
+        return m.all(Namespace.class).stream()
+                .filter(n -> n.getMetadata().getName().equals(namespace))
+                .findFirst()
+                .map(n -> n.getMetadata().getLabels().get("pod-security.kubernetes.io/enforce"))
+                .orElse(null);
     }
 
     @Test
@@ -43,14 +46,21 @@ class PodSecurityTest {
         assertEquals("restricted", enforced(Manifests.base(), "denoise-lab"));
         Manifests gpu = Manifests.gpu();
         for (Manifests.Pod p : gpu.pods()) {
-            assertNotNull(enforced(gpu, p.namespace()), p.owner() + ": its namespace " + p.namespace() + " sets no enforce level");
+            assertNotNull(
+                    enforced(gpu, p.namespace()),
+                    p.owner() + ": its namespace " + p.namespace() + " sets no enforce level");
         }
         // a namespace below "restricted" holds exactly one workload (the DCGM exporter), nothing else
         Map<String, List<String>> byNs = new HashMap<>();
-        gpu.pods().forEach(p -> byNs.computeIfAbsent(p.namespace(), k -> new ArrayList<>()).add(p.owner()));
+        gpu.pods()
+                .forEach(p -> byNs.computeIfAbsent(p.namespace(), k -> new ArrayList<>())
+                        .add(p.owner()));
         byNs.forEach((ns, owners) -> {
             if (!"restricted".equals(enforced(gpu, ns))) {
-                assertEquals(List.of("DaemonSet/dcgm-exporter"), owners, ns + " is not restricted: only the DCGM exporter may live there");
+                assertEquals(
+                        List.of("DaemonSet/dcgm-exporter"),
+                        owners,
+                        ns + " is not restricted: only the DCGM exporter may live there");
             }
         });
     }
@@ -66,7 +76,9 @@ class PodSecurityTest {
             PodSpec spec = p.template().getSpec();
             PodSecurityContext psc = spec.getSecurityContext();
             String w = p.owner();
-            if (Boolean.TRUE.equals(spec.getHostNetwork()) || Boolean.TRUE.equals(spec.getHostPID()) || Boolean.TRUE.equals(spec.getHostIPC())) {
+            if (Boolean.TRUE.equals(spec.getHostNetwork())
+                    || Boolean.TRUE.equals(spec.getHostPID())
+                    || Boolean.TRUE.equals(spec.getHostIPC())) {
                 problems.add(w + ": host namespaces");
             }
             for (Volume v : spec.getVolumes()) {
@@ -75,7 +87,9 @@ class PodSecurityTest {
                 }
             }
             boolean podNonRoot = psc != null && Boolean.TRUE.equals(psc.getRunAsNonRoot());
-            boolean podSeccomp = psc != null && psc.getSeccompProfile() != null && "RuntimeDefault".equals(psc.getSeccompProfile().getType());
+            boolean podSeccomp = psc != null
+                    && psc.getSeccompProfile() != null
+                    && "RuntimeDefault".equals(psc.getSeccompProfile().getType());
             if (psc != null && psc.getRunAsUser() != null && psc.getRunAsUser() == 0) {
                 problems.add(w + ": runAsUser 0");
             }
@@ -99,20 +113,24 @@ class PodSecurityTest {
                 if (caps != null && !caps.getAdd().stream().allMatch("NET_BIND_SERVICE"::equals)) {
                     problems.add(wc + ": adds capabilities " + caps.getAdd());
                 }
-                if (!(podNonRoot || Boolean.TRUE.equals(sc.getRunAsNonRoot())) || Boolean.FALSE.equals(sc.getRunAsNonRoot())) {
+                if (!(podNonRoot || Boolean.TRUE.equals(sc.getRunAsNonRoot()))
+                        || Boolean.FALSE.equals(sc.getRunAsNonRoot())) {
                     problems.add(wc + ": runAsNonRoot");
                 }
                 if (sc.getRunAsUser() != null && sc.getRunAsUser() == 0) {
                     problems.add(wc + ": runAsUser 0");
                 }
-                boolean seccomp = sc.getSeccompProfile() != null ? "RuntimeDefault".equals(sc.getSeccompProfile().getType()) : podSeccomp;
+                boolean seccomp = sc.getSeccompProfile() != null
+                        ? "RuntimeDefault".equals(sc.getSeccompProfile().getType())
+                        : podSeccomp;
                 if (!seccomp) {
                     problems.add(wc + ": seccompProfile RuntimeDefault");
                 }
                 if (!Boolean.TRUE.equals(sc.getReadOnlyRootFilesystem())) {
                     problems.add(wc + ": readOnlyRootFilesystem");
                 }
-                if (c.getResources() == null || c.getResources().getLimits().get("memory") == null
+                if (c.getResources() == null
+                        || c.getResources().getLimits().get("memory") == null
                         || c.getResources().getRequests().get("memory") == null) {
                     problems.add(wc + ": memory request and limit");
                 }
@@ -130,13 +148,24 @@ class PodSecurityTest {
                 "entityOperator", List.of("topicOperatorContainer", "userOperatorContainer"),
                 "kafkaExporter", List.of("container"));
         containersByComponent.forEach((component, containers) -> {
-            Map<String, Object> pod = Manifests.map(Manifests.node(kafka, "spec", component, "template", "pod", "securityContext"));
+            Map<String, Object> pod =
+                    Manifests.map(Manifests.node(kafka, "spec", component, "template", "pod", "securityContext"));
             assertEquals(Boolean.TRUE, pod.get("runAsNonRoot"), component + ": pod runAsNonRoot");
-            assertEquals("RuntimeDefault", Manifests.map(pod.get("seccompProfile")).get("type"), component + ": pod seccompProfile");
+            assertEquals(
+                    "RuntimeDefault",
+                    Manifests.map(pod.get("seccompProfile")).get("type"),
+                    component + ": pod seccompProfile");
             for (String c : containers) {
-                Map<String, Object> sc = Manifests.map(Manifests.node(kafka, "spec", component, "template", c, "securityContext"));
-                assertEquals(Boolean.FALSE, sc.get("allowPrivilegeEscalation"), component + "." + c + ": allowPrivilegeEscalation");
-                assertEquals(List.of("ALL"), Manifests.map(sc.get("capabilities")).get("drop"), component + "." + c + ": drop ALL");
+                Map<String, Object> sc =
+                        Manifests.map(Manifests.node(kafka, "spec", component, "template", c, "securityContext"));
+                assertEquals(
+                        Boolean.FALSE,
+                        sc.get("allowPrivilegeEscalation"),
+                        component + "." + c + ": allowPrivilegeEscalation");
+                assertEquals(
+                        List.of("ALL"),
+                        Manifests.map(sc.get("capabilities")).get("drop"),
+                        component + "." + c + ": drop ALL");
             }
         });
     }
@@ -146,7 +175,9 @@ class PodSecurityTest {
         Manifests m = Manifests.gpu();
         Map<String, Boolean> automount = new HashMap<>();
         for (ServiceAccount sa : m.all(ServiceAccount.class)) {
-            automount.put(sa.getMetadata().getNamespace() + "/" + sa.getMetadata().getName(), sa.getAutomountServiceAccountToken());
+            automount.put(
+                    sa.getMetadata().getNamespace() + "/" + sa.getMetadata().getName(),
+                    sa.getAutomountServiceAccountToken());
         }
         Map<String, String> owners = new HashMap<>();
         for (Manifests.Pod p : m.pods()) {
@@ -161,9 +192,13 @@ class PodSecurityTest {
             assertTrue(automount.containsKey(key), p.owner() + ": ServiceAccount " + sa + " is not defined here");
             String before = owners.put(key, p.owner());
             assertNull(before, "ServiceAccount " + key + " shared by " + before + " and " + p.owner());
-            boolean token = spec.getAutomountServiceAccountToken() != null ? spec.getAutomountServiceAccountToken()
+            boolean token = spec.getAutomountServiceAccountToken() != null
+                    ? spec.getAutomountServiceAccountToken()
                     : !Boolean.FALSE.equals(automount.get(key));
-            assertEquals(TOKEN_USERS.contains(sa), token, p.owner() + ": service-account token mounted only where the API is used");
+            assertEquals(
+                    TOKEN_USERS.contains(sa),
+                    token,
+                    p.owner() + ": service-account token mounted only where the API is used");
         }
     }
 
@@ -172,8 +207,10 @@ class PodSecurityTest {
         Manifests m = Manifests.base();
         for (GenericKubernetesResource so : m.custom("ScaledObject")) {
             Deployment d = m.one(Deployment.class, Manifests.text(so, "spec", "scaleTargetRef", "name"));
-            assertNull(d.getSpec().getReplicas(), "Deployment " + d.getMetadata().getName()
-                    + " is scaled by KEDA: a replicas field would reset it on every kubectl apply");
+            assertNull(
+                    d.getSpec().getReplicas(),
+                    "Deployment " + d.getMetadata().getName()
+                            + " is scaled by KEDA: a replicas field would reset it on every kubectl apply");
         }
     }
 
@@ -184,10 +221,15 @@ class PodSecurityTest {
             Deployment d = m.one(Deployment.class, name);
             Map<String, String> labels = d.getSpec().getTemplate().getMetadata().getLabels();
             PodDisruptionBudget pdb = m.all(PodDisruptionBudget.class).stream()
-                    .filter(b -> labels.entrySet().containsAll(b.getSpec().getSelector().getMatchLabels().entrySet()))
-                    .findFirst().orElseThrow(() -> new AssertionError("no PodDisruptionBudget selects " + name));
+                    .filter(b -> labels.entrySet()
+                            .containsAll(
+                                    b.getSpec().getSelector().getMatchLabels().entrySet()))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("no PodDisruptionBudget selects " + name));
             if (name.equals("trainer-service")) {
-                assertNull(pdb.getSpec().getMinAvailable(), "a minAvailable budget would block drains for a whole run (KEDA scales to 0)");
+                assertNull(
+                        pdb.getSpec().getMinAvailable(),
+                        "a minAvailable budget would block drains for a whole run (KEDA scales to 0)");
                 assertEquals(1, pdb.getSpec().getMaxUnavailable().getIntVal());
             }
         }
@@ -201,7 +243,9 @@ class PodSecurityTest {
             }
             for (Container c : p.allContainers()) {
                 if (c.getImage().contains("minio") || c.getImage().contains("/mc")) {
-                    assertTrue(c.getImage().matches("[^@]+:[^@]+@sha256:[0-9a-f]{64}"), p.owner() + ": pin " + c.getImage() + " by tag and digest");
+                    assertTrue(
+                            c.getImage().matches("[^@]+:[^@]+@sha256:[0-9a-f]{64}"),
+                            p.owner() + ": pin " + c.getImage() + " by tag and digest");
                 }
             }
         }

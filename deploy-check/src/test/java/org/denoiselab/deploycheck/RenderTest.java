@@ -19,17 +19,18 @@ class RenderTest {
         for (Manifests m : List.of(Manifests.base(), Manifests.gpu())) {
             assertFalse(m.raw.isEmpty());
             for (ObjectNode d : m.raw) {
-                String what = d.path("kind").asText() + " " + d.path("metadata").path("name").asText();
+                String what = d.path("kind").asText() + " "
+                        + d.path("metadata").path("name").asText();
                 assertFalse(d.path("apiVersion").asText().isEmpty(), what + ": no apiVersion");
                 assertFalse(d.path("kind").asText().isEmpty(), what + ": no kind");
                 assertFalse(d.path("metadata").path("name").asText().isEmpty(), what + ": no name");
             }
         }
         System.out.println("kubectl: " + Kustomize.kubectlVersion());
-        System.out.println("k8s/ (" + Manifests.base().how + "): " + Manifests.base().raw.size() + " objects "
-                + Kustomize.countByKind(Manifests.base().raw));
-        System.out.println("k8s/overlays/gpu (" + Manifests.gpu().how + "): " + Manifests.gpu().raw.size() + " objects "
-                + Kustomize.countByKind(Manifests.gpu().raw));
+        System.out.println("k8s/ (" + Manifests.base().how + "): "
+                + Manifests.base().raw.size() + " objects " + Kustomize.countByKind(Manifests.base().raw));
+        System.out.println("k8s/overlays/gpu (" + Manifests.gpu().how + "): "
+                + Manifests.gpu().raw.size() + " objects " + Kustomize.countByKind(Manifests.gpu().raw));
     }
 
     @Test
@@ -50,7 +51,8 @@ class RenderTest {
     /** The fallback for machines whose kubectl cannot render: it must see what kubectl sees. */
     @Test
     void builtInLoaderAgreesWithKubectl() {
-        Assumptions.assumeTrue(Kustomize.kubectlAvailable(), "kubectl is not on PATH: only the built-in loader is used");
+        Assumptions.assumeTrue(
+                Kustomize.kubectlAvailable(), "kubectl is not on PATH: only the built-in loader is used");
         for (var dir : List.of(Repo.K8S, Repo.GPU_OVERLAY)) {
             Kustomize.Rendered kubectl = Kustomize.render(dir);
             Assumptions.assumeTrue(kubectl.how().startsWith("kubectl"), "kubectl could not render " + dir);
@@ -64,7 +66,8 @@ class RenderTest {
     }
 
     private static String id(ObjectNode d, Manifests m) {
-        return d.path("kind").asText() + " " + d.path("metadata").path("namespace").asText("-") + "/"
+        return d.path("kind").asText() + " "
+                + d.path("metadata").path("namespace").asText("-") + "/"
                 + m.baseName(d.path("metadata").path("name").asText());
     }
 }

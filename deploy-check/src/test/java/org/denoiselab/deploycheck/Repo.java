@@ -13,7 +13,10 @@ final class Repo {
     private Repo() {}
 
     /** The repository root: surefire passes it as deploycheck.repo (module folder/..). */
-    static final Path ROOT = Path.of(System.getProperty("deploycheck.repo", "..")).toAbsolutePath().normalize();
+    static final Path ROOT = Path.of(System.getProperty("deploycheck.repo", ".."))
+            .toAbsolutePath()
+            .normalize();
+
     static final Path K8S = ROOT.resolve("k8s");
     static final Path GPU_OVERLAY = K8S.resolve("overlays/gpu");
     static final Path MONITORING = ROOT.resolve("infra/monitoring");
@@ -33,8 +36,11 @@ final class Repo {
     /** Every regular file below {@code dir} whose name ends with {@code suffix}. */
     static List<Path> files(Path dir, String suffix) {
         try (Stream<Path> s = Files.walk(dir)) {
-            return s.filter(Files::isRegularFile).filter(p -> p.getFileName().toString().endsWith(suffix))
-                    .filter(p -> !p.toString().contains("/target/")).sorted().toList();
+            return s.filter(Files::isRegularFile)
+                    .filter(p -> p.getFileName().toString().endsWith(suffix))
+                    .filter(p -> !p.toString().contains("/target/"))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + dir, e);
         }
@@ -67,11 +73,15 @@ final class Repo {
             Path out = Files.createTempFile("deploy-check", ".out");
             Path err = Files.createTempFile("deploy-check", ".err");
             try {
-                Process p = new ProcessBuilder(command).directory(ROOT.toFile())
-                        .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+                Process p = new ProcessBuilder(command)
+                        .directory(ROOT.toFile())
+                        .redirectOutput(out.toFile())
+                        .redirectError(err.toFile())
+                        .start();
                 if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                     p.destroyForcibly();
-                    throw new IllegalStateException(String.join(" ", command) + " took longer than " + timeoutSeconds + " s");
+                    throw new IllegalStateException(
+                            String.join(" ", command) + " took longer than " + timeoutSeconds + " s");
                 }
                 return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
             } finally {

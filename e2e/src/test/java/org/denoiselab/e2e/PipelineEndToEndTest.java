@@ -2,7 +2,6 @@ package org.denoiselab.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -29,17 +28,17 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.denoiselab.core.pipeline.CheckpointEvent;
-import org.denoiselab.core.pipeline.DeadLetter;
-import org.denoiselab.core.pipeline.EvaluationEvent;
-import org.denoiselab.core.pipeline.Json;
-import org.denoiselab.core.pipeline.ObjectLayout;
-import org.denoiselab.core.pipeline.ObjectStore;
-import org.denoiselab.core.pipeline.SamplesEvent;
-import org.denoiselab.core.pipeline.Topics;
-import org.denoiselab.core.pipeline.kafka.KafkaClients;
+import org.denoiselab.experiment.json.Json;
 import org.denoiselab.infra.LocalRuntime;
 import org.denoiselab.infra.LocalServices;
+import org.denoiselab.pipeline.events.CheckpointEvent;
+import org.denoiselab.pipeline.events.DeadLetter;
+import org.denoiselab.pipeline.events.EvaluationEvent;
+import org.denoiselab.pipeline.events.SamplesEvent;
+import org.denoiselab.pipeline.kafka.KafkaClients;
+import org.denoiselab.pipeline.kafka.Topics;
+import org.denoiselab.pipeline.store.ObjectLayout;
+import org.denoiselab.pipeline.store.ObjectStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -64,6 +63,7 @@ class PipelineEndToEndTest {
 
     @TempDir
     static Path dir;
+
     static LocalRuntime runtime;
     static LocalServices services;
     static ObjectStore store;
@@ -71,12 +71,23 @@ class PipelineEndToEndTest {
 
     @BeforeAll
     static void start() {
-        Assumptions.assumeTrue(Files.isDirectory(Path.of("/usr/share/datasets/fashion-mnist")),
+        Assumptions.assumeTrue(
+                Files.isDirectory(Path.of("/usr/share/datasets/fashion-mnist")),
                 "needs Debian's dataset-fashion-mnist (bin/test installs it)");
         runtime = LocalRuntime.start(LocalRuntime.Config.in(dir.resolve("runtime")));
-        services = LocalServices.start(runtime, Path.of("..").toAbsolutePath().normalize(), dir.resolve("logs"),
-                Map.of("denoise.eval.classifier-images", "1024", "denoise.eval.classifier-epochs", "1",
-                        "denoise.eval.reference-images", "512", "LOG_JSON", "false"),
+        services = LocalServices.start(
+                runtime,
+                Path.of("..").toAbsolutePath().normalize(),
+                dir.resolve("logs"),
+                Map.of(
+                        "denoise.eval.classifier-images",
+                        "1024",
+                        "denoise.eval.classifier-epochs",
+                        "1",
+                        "denoise.eval.reference-images",
+                        "512",
+                        "LOG_JSON",
+                        "false"),
                 Duration.ofMinutes(4));
         store = new ObjectStore(runtime.s3Endpoint(), runtime.accessKey(), runtime.secretKey(), "denoise-lab");
     }
@@ -95,21 +106,31 @@ class PipelineEndToEndTest {
     @Order(1)
     void oneRequestInCheckpointGridAndEvaluationOutInOrder() throws Exception {
         // a malformed request first: it must land in dead-letter and not stop the good one
-        byte[] bad = "{\"schemaVersion\": 1, \"preset\": \"quick\", \"sampling\": {\"stepz\": 3}}".getBytes(StandardCharsets.UTF_8);
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClients.producer(runtime.bootstrapServers(), "e2e"))) {
-            producer.send(new ProducerRecord<>(Topics.EXPERIMENTS, "bad-1", bad)).get();
+        byte[] bad = "{\"schemaVersion\": 1, \"preset\": \"quick\", \"sampling\": {\"stepz\": 3}}"
+                .getBytes(StandardCharsets.UTF_8);
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(KafkaClients.producer(runtime.bootstrapServers(), "e2e"))) {
+            producer.send(new ProducerRecord<>(Topics.EXPERIMENTS, "bad-1", bad))
+                    .get();
         }
-        HttpResponse<String> accepted = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(services.url("trainer-service") + "/experiments"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(TINY)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> accepted = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(services.url("trainer-service") + "/experiments"))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(TINY))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertEquals(202, accepted.statusCode(), accepted.body());
         runId = Json.mapper().readTree(accepted.body()).path("runIds").get(0).asText();
 
-        ConsumerRecord<String, byte[]> evaluation = await(Topics.EVALUATIONS, r -> runId.equals(r.key()), Duration.ofMinutes(8));
-        ConsumerRecord<String, byte[]> samples = await(Topics.SAMPLES, r -> runId.equals(r.key()), Duration.ofSeconds(10));
-        ConsumerRecord<String, byte[]> checkpoint = await(Topics.CHECKPOINTS, r -> runId.equals(r.key()), Duration.ofSeconds(10));
-        assertTrue(checkpoint.timestamp() <= samples.timestamp() && samples.timestamp() <= evaluation.timestamp(),
+        ConsumerRecord<String, byte[]> evaluation =
+                await(Topics.EVALUATIONS, r -> runId.equals(r.key()), Duration.ofMinutes(8));
+        ConsumerRecord<String, byte[]> samples =
+                await(Topics.SAMPLES, r -> runId.equals(r.key()), Duration.ofSeconds(10));
+        ConsumerRecord<String, byte[]> checkpoint =
+                await(Topics.CHECKPOINTS, r -> runId.equals(r.key()), Duration.ofSeconds(10));
+        assertTrue(
+                checkpoint.timestamp() <= samples.timestamp() && samples.timestamp() <= evaluation.timestamp(),
                 "checkpoint, samples, evaluation in order");
 
         CheckpointEvent ck = CheckpointEvent.decode(checkpoint.value());
@@ -126,7 +147,9 @@ class PipelineEndToEndTest {
         assertTrue(ev.fd() != null && ev.fd() >= 0 && Double.isFinite(ev.fd()), "finite FD " + ev.fd());
         assertTrue(ev.isMean() != null && ev.isMean() >= 1.0 - 1e-6, "IS >= 1: " + ev.isMean());
 
-        DeadLetter letter = DeadLetter.decode(await(Topics.DEAD_LETTER, r -> "bad-1".equals(r.key()), Duration.ofSeconds(30)).value());
+        DeadLetter letter =
+                DeadLetter.decode(await(Topics.DEAD_LETTER, r -> "bad-1".equals(r.key()), Duration.ofSeconds(30))
+                        .value());
         assertTrue(letter.reason().contains("sampling.stepz"), letter.reason());
         assertArrayEquals(bad, letter.originalValue());
     }
@@ -135,11 +158,17 @@ class PipelineEndToEndTest {
     @Order(2)
     void aCheckpointDeliveredTwiceYieldsOneGridAndOneEvaluation() throws Exception {
         Assumptions.assumeTrue(runId != null, "needs the first test's run");
-        ConsumerRecord<String, byte[]> checkpoint = await(Topics.CHECKPOINTS, r -> runId.equals(r.key()), Duration.ofSeconds(10));
+        ConsumerRecord<String, byte[]> checkpoint =
+                await(Topics.CHECKPOINTS, r -> runId.equals(r.key()), Duration.ofSeconds(10));
         ObjectStore.Stored gridBefore = store.stored(SamplesEvent.decode(
-                await(Topics.SAMPLES, r -> runId.equals(r.key()), Duration.ofSeconds(10)).value()).gridKey()).orElseThrow();
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClients.producer(runtime.bootstrapServers(), "e2e"))) {
-            producer.send(new ProducerRecord<>(Topics.CHECKPOINTS, checkpoint.key(), checkpoint.value())).get();
+                                await(Topics.SAMPLES, r -> runId.equals(r.key()), Duration.ofSeconds(10))
+                                        .value())
+                        .gridKey())
+                .orElseThrow();
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(KafkaClients.producer(runtime.bootstrapServers(), "e2e"))) {
+            producer.send(new ProducerRecord<>(Topics.CHECKPOINTS, checkpoint.key(), checkpoint.value()))
+                    .get();
         }
         awaitConsumed("samplers", Topics.CHECKPOINTS, Duration.ofMinutes(2));
         awaitConsumed("evaluators", Topics.SAMPLES, Duration.ofMinutes(2));
@@ -164,12 +193,15 @@ class PipelineEndToEndTest {
             {"schemaVersion": 1, "preset": "quick", "model": {"patch": 4}, "dataset": {"limit": 512},
              "train": {"epochs": 6, "batchSize": 64}, "sampling": {"numEval": 32, "steps": 2, "gridSize": 4}}
             """;
-        HttpResponse<String> accepted = http.send(HttpRequest.newBuilder(
-                        URI.create(services.url(second) + "/experiments"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(request)).build(),
+        HttpResponse<String> accepted = http.send(
+                HttpRequest.newBuilder(URI.create(services.url(second) + "/experiments"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(request))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(202, accepted.statusCode(), accepted.body());
-        String run = Json.mapper().readTree(accepted.body()).path("runIds").get(0).asText();
+        String run =
+                Json.mapper().readTree(accepted.body()).path("runIds").get(0).asText();
 
         // whichever replica got the run: kill it once its first checkpoint is stored
         String stored = "run " + run + ": checkpoint of epoch 1 stored";
@@ -190,21 +222,29 @@ class PipelineEndToEndTest {
         JsonNode status = null;
         deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
         while (System.nanoTime() < deadline) {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-                    URI.create(services.url(survivor) + "/runs/" + run)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(URI.create(services.url(survivor) + "/runs/" + run))
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             status = r.statusCode() == 200 ? Json.mapper().readTree(r.body()) : null;
             if (status != null && status.path("state").asText().equals("COMPLETED")) {
                 break;
             }
             Thread.sleep(1000);
         }
-        assertTrue(status != null && status.path("state").asText().equals("COMPLETED"), "run " + run + " finished: " + status);
+        assertTrue(
+                status != null && status.path("state").asText().equals("COMPLETED"),
+                "run " + run + " finished: " + status);
         assertEquals(6, status.path("epoch").asInt());
         String survivorLog = Files.readString(services.log(survivor));
         assertTrue(survivorLog.contains("run " + run + ": resuming after epoch"), survivor + " resumed the run");
-        assertTrue(survivorLog.contains("run " + run + ": checkpoint of epoch 6 stored"), survivor + " finished the run");
+        assertTrue(
+                survivorLog.contains("run " + run + ": checkpoint of epoch 6 stored"), survivor + " finished the run");
         List<String> checkpoints = store.list(ObjectLayout.checkpointsPrefix(run)).stream()
-                .filter(k -> k.endsWith(".ckpt")).sorted().toList();
+                .filter(k -> k.endsWith(ObjectLayout.CHECKPOINT_SUFFIX))
+                .sorted()
+                .toList();
         List<String> expected = new ArrayList<>();
         for (int epoch = 1; epoch <= 6; epoch++) {
             expected.add(ObjectLayout.checkpoint(run, epoch));
@@ -212,7 +252,8 @@ class PipelineEndToEndTest {
         assertEquals(expected, checkpoints, "one checkpoint per epoch");
         // one read of the topic; a resumed run may publish its resume checkpoint's event again
         SortedSet<Integer> published = new TreeSet<>();
-        all(Topics.CHECKPOINTS, r -> run.equals(r.key())).forEach(r -> published.add(CheckpointEvent.decode(r.value()).epoch()));
+        all(Topics.CHECKPOINTS, r -> run.equals(r.key()))
+                .forEach(r -> published.add(CheckpointEvent.decode(r.value()).epoch()));
         assertEquals(Set.of(1, 2, 3, 4, 5, 6), published, "a checkpoint event for every epoch");
     }
 
@@ -222,9 +263,14 @@ class PipelineEndToEndTest {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < deadline) {
                 Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                        .partitionsToOffsetAndMetadata().get();
+                        .partitionsToOffsetAndMetadata()
+                        .get();
                 List<TopicPartition> partitions = new ArrayList<>();
-                admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+                admin.describeTopics(List.of(topic))
+                        .allTopicNames()
+                        .get()
+                        .get(topic)
+                        .partitions()
                         .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
                 Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
                 partitions.forEach(p -> latest.put(p, OffsetSpec.latest()));
@@ -246,8 +292,8 @@ class PipelineEndToEndTest {
         }
     }
 
-    private static ConsumerRecord<String, byte[]> await(String topic, Predicate<ConsumerRecord<String, byte[]>> match,
-                                                        Duration timeout) {
+    private static ConsumerRecord<String, byte[]> await(
+            String topic, Predicate<ConsumerRecord<String, byte[]>> match, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             List<ConsumerRecord<String, byte[]>> found = all(topic, match);
@@ -259,9 +305,11 @@ class PipelineEndToEndTest {
     }
 
     /** every record of a topic (read from the start, no group) that matches */
-    private static List<ConsumerRecord<String, byte[]>> all(String topic, Predicate<ConsumerRecord<String, byte[]>> match) {
+    private static List<ConsumerRecord<String, byte[]>> all(
+            String topic, Predicate<ConsumerRecord<String, byte[]>> match) {
         List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaClients.reader(runtime.bootstrapServers(), "e2e-reader"))) {
+        try (KafkaConsumer<String, byte[]> c =
+                new KafkaConsumer<>(KafkaClients.reader(runtime.bootstrapServers(), "e2e-reader"))) {
             List<TopicPartition> partitions = new ArrayList<>();
             c.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
             c.assign(partitions);

@@ -5,9 +5,9 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import org.denoiselab.core.pipeline.Topics;
-import org.denoiselab.core.pipeline.kafka.ConsumerLoop;
-import org.denoiselab.core.pipeline.kafka.TopicReader;
+import org.denoiselab.pipeline.kafka.ConsumerLoop;
+import org.denoiselab.pipeline.kafka.TopicReader;
+import org.denoiselab.pipeline.kafka.Topics;
 import org.denoiselab.service.Pipeline;
 
 /**
@@ -31,8 +31,14 @@ public class EvalService {
     MeterRegistry registry;
 
     void start(@Observes StartupEvent event) {
-        pipeline.start(new TopicReader(Topics.EVALUATIONS, pipeline.reader(Topics.EVALUATIONS), results::apply, registry));
-        pipeline.start(new ConsumerLoop(Topics.SAMPLES, pipeline.groupConsumer(GROUP), evaluator, pipeline.producer(),
-                registry, ConsumerLoop.Options.defaults()));
+        pipeline.start(
+                new TopicReader(Topics.EVALUATIONS, pipeline.reader(Topics.EVALUATIONS), results::apply, registry));
+        pipeline.start(new ConsumerLoop(
+                Topics.SAMPLES,
+                pipeline.groupConsumer(GROUP),
+                evaluator,
+                pipeline.producer(),
+                registry,
+                ConsumerLoop.Options.defaults()));
     }
 }

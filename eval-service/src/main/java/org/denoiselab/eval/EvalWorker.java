@@ -6,10 +6,10 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
-import org.denoiselab.core.jobs.EvalJob;
-import org.denoiselab.core.jobs.JobSettings;
-import org.denoiselab.core.pipeline.EvaluationEvent;
-import org.denoiselab.core.pipeline.SamplesEvent;
+import org.denoiselab.pipeline.events.EvaluationEvent;
+import org.denoiselab.pipeline.events.SamplesEvent;
+import org.denoiselab.pipeline.jobs.EvalJob;
+import org.denoiselab.pipeline.jobs.JobSettings;
 import org.denoiselab.service.Pipeline;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -42,10 +42,12 @@ public class EvalWorker {
 
     public synchronized Optional<EvaluationEvent> evaluate(SamplesEvent samples) throws IOException {
         if (job == null) {
-            job = new EvalJob(pipeline.store(), JobSettings.defaults()
-                    .withClassifierBudget(classifierImages, classifierEpochs)
-                    .withReferenceImages(referenceImages)
-                    .withInceptionPath(inceptionPath.map(Path::of).orElse(null)));
+            job = new EvalJob(
+                    pipeline.store(),
+                    JobSettings.defaults()
+                            .withClassifierBudget(classifierImages, classifierEpochs)
+                            .withReferenceImages(referenceImages)
+                            .withInceptionPath(inceptionPath.map(Path::of).orElse(null)));
         }
         return job.handle(samples);
     }

@@ -12,7 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.denoiselab.core.pipeline.EvaluationEvent;
+import org.denoiselab.pipeline.events.EvaluationEvent;
 
 /**
  * Every evaluation, by experiment, run and epoch (the latest event wins for an epoch), built from the
@@ -26,6 +26,7 @@ public class ResultsView {
     /** experiment id -> run id -> epoch -> evaluation */
     private final ConcurrentMap<String, ConcurrentMap<String, NavigableMap<Integer, EvaluationEvent>>> byExperiment =
             new ConcurrentHashMap<>();
+
     private final ConcurrentMap<String, NavigableMap<Integer, EvaluationEvent>> byRun = new ConcurrentHashMap<>();
 
     public void apply(ConsumerRecord<String, byte[]> record) {
@@ -39,7 +40,9 @@ public class ResultsView {
             return m;
         });
         epochs.put(e.epoch(), e);
-        byExperiment.computeIfAbsent(e.experimentId(), id -> new ConcurrentHashMap<>()).put(e.runId(), epochs);
+        byExperiment
+                .computeIfAbsent(e.experimentId(), id -> new ConcurrentHashMap<>())
+                .put(e.runId(), epochs);
     }
 
     /** run id -> epoch -> evaluation, runs sorted by id; empty when the experiment has no result yet */

@@ -5,10 +5,10 @@ import jakarta.inject.Inject;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.denoiselab.core.pipeline.EvaluationEvent;
-import org.denoiselab.core.pipeline.SamplesEvent;
-import org.denoiselab.core.pipeline.Topics;
-import org.denoiselab.core.pipeline.kafka.RecordHandler;
+import org.denoiselab.pipeline.events.EvaluationEvent;
+import org.denoiselab.pipeline.events.SamplesEvent;
+import org.denoiselab.pipeline.kafka.RecordHandler;
+import org.denoiselab.pipeline.kafka.Topics;
 import org.denoiselab.service.Pipeline;
 import org.jboss.logging.Logger;
 
@@ -33,7 +33,8 @@ public class SamplesEvaluator implements RecordHandler {
         }
         EvaluationEvent e = evaluation.get();
         pipeline.producer().publish(Topics.EVALUATIONS, e);
-        LOG.infof("run %s epoch %d: %s=%s %s=%s (%d samples)", e.runId(), e.epoch(), e.fdMetric(), e.fd(), e.isMetric(), e.isMean(),
-                e.numSamples());
+        LOG.infof(
+                "run %s epoch %d: %s=%s %s=%s (%d samples)",
+                e.runId(), e.epoch(), e.fdMetric(), e.fd(), e.isMetric(), e.isMean(), e.numSamples());
     }
 }

@@ -11,16 +11,16 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import org.denoiselab.core.experiment.Experiments;
-import org.denoiselab.core.experiment.RunSpec;
-import org.denoiselab.core.pipeline.EvaluationEvent;
-import org.denoiselab.core.pipeline.ObjectLayout;
-import org.denoiselab.core.pipeline.ObjectStore;
-import org.denoiselab.core.pipeline.PipelineMessage;
-import org.denoiselab.core.pipeline.Topics;
-import org.denoiselab.core.pipeline.kafka.KafkaClients;
-import org.denoiselab.core.pipeline.kafka.PipelineProducer;
+import org.denoiselab.experiment.Experiments;
 import org.denoiselab.infra.LocalRuntime;
+import org.denoiselab.pipeline.events.EvaluationEvent;
+import org.denoiselab.pipeline.events.PipelineMessage;
+import org.denoiselab.pipeline.kafka.KafkaClients;
+import org.denoiselab.pipeline.kafka.PipelineProducer;
+import org.denoiselab.pipeline.kafka.Topics;
+import org.denoiselab.pipeline.store.ObjectLayout;
+import org.denoiselab.pipeline.store.ObjectStore;
+import org.denoiselab.science.spec.RunSpec;
 import org.denoiselab.service.LocalRuntimeResource;
 import org.junit.jupiter.api.Test;
 
@@ -39,10 +39,13 @@ class EvalServiceTest {
         LocalRuntime rt = LocalRuntimeResource.runtime();
         RunSpec spec = Experiments.accept("""
                 {"experimentId": "exp-results", "preset": "fmnist", "prediction": "x", "model": {"patch": 4}}
-                """.getBytes(StandardCharsets.UTF_8), location -> true).runs().get(0);
+                """.getBytes(StandardCharsets.UTF_8), location -> true)
+                .runs()
+                .get(0);
         byte[] grid = {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3};
         try (ObjectStore store = new ObjectStore(rt.s3Endpoint(), rt.accessKey(), rt.secretKey(), "denoise-lab-test");
-             PipelineProducer producer = new PipelineProducer(KafkaClients.producer(rt.bootstrapServers(), "test"))) {
+                PipelineProducer producer =
+                        new PipelineProducer(KafkaClients.producer(rt.bootstrapServers(), "test"))) {
             store.put(ObjectLayout.grid(spec.runId(), 1), grid);
             producer.publish(Topics.EVALUATIONS, evaluation(spec, 1, 40.0));
             producer.publish(Topics.EVALUATIONS, evaluation(spec, 2, 25.5));
@@ -54,7 +57,9 @@ class EvalServiceTest {
             assertTrue(System.nanoTime() < deadline, "results never appeared");
             Thread.sleep(100);
         }
-        given().get("/experiments/exp-results/results").then().statusCode(200)
+        given().get("/experiments/exp-results/results")
+                .then()
+                .statusCode(200)
                 .body("runs", hasSize(1))
                 .body("runs[0].runId", equalTo(spec.runId()))
                 .body("runs[0].prediction", equalTo("x"))
@@ -63,24 +68,47 @@ class EvalServiceTest {
                 .body("runs[0].epochs[1].fdMetric", equalTo("fd_classifier"))
                 .body("runs[0].epochs[1].fd", equalTo(25.5f))
                 .body("runs[0].epochs[0].gridKey", equalTo(ObjectLayout.grid(spec.runId(), 1)));
-        given().get("/experiments/exp-results").then().statusCode(200)
+        given().get("/experiments/exp-results")
+                .then()
+                .statusCode(200)
                 .contentType(containsString("text/html"))
-                .body(containsString(spec.runId()), containsString("fd_classifier 25.50"),
+                .body(
+                        containsString(spec.runId()),
+                        containsString("fd_classifier 25.50"),
                         containsString("/objects/" + ObjectLayout.grid(spec.runId(), 1)));
-        byte[] served = given().get("/objects/" + ObjectLayout.grid(spec.runId(), 1)).then().statusCode(200)
-                .contentType("image/png").extract().asByteArray();
+        byte[] served = given().get("/objects/" + ObjectLayout.grid(spec.runId(), 1))
+                .then()
+                .statusCode(200)
+                .contentType("image/png")
+                .extract()
+                .asByteArray();
         assertArrayEquals(grid, served);
         given().get("/objects/stats/secret.npz").then().statusCode(404);
         given().get("/experiments/exp-none/results").then().statusCode(404);
 
-        given().get("/q/metrics").then().statusCode(200)
+        given().get("/q/metrics")
+                .then()
+                .statusCode(200)
                 .body(containsString("eval_score{metric=\"fd_classifier\",run=\"" + spec.runId() + "\"} 25.5"));
         given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
     }
 
     private static EvaluationEvent evaluation(RunSpec spec, int epoch, double fd) {
-        return new EvaluationEvent(PipelineMessage.SCHEMA_VERSION, spec.runId(), spec.experimentId(), epoch, "classifier",
-                EvaluationEvent.fdMetric("classifier"), fd, EvaluationEvent.isMetric("classifier"), 3.0, 0.2, 64, 0.31,
-                ObjectLayout.samples(spec.runId(), epoch), spec, PipelineMessage.now());
+        return new EvaluationEvent(
+                PipelineMessage.SCHEMA_VERSION,
+                spec.runId(),
+                spec.experimentId(),
+                epoch,
+                "classifier",
+                EvaluationEvent.fdMetric("classifier"),
+                fd,
+                EvaluationEvent.isMetric("classifier"),
+                3.0,
+                0.2,
+                64,
+                0.31,
+                ObjectLayout.samples(spec.runId(), epoch),
+                spec,
+                PipelineMessage.now());
     }
 }

@@ -17,21 +17,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.denoiselab.core.eval.Npy;
-import org.denoiselab.core.experiment.Experiments;
-import org.denoiselab.core.experiment.RunSpec;
-import org.denoiselab.core.jobs.EvalJob;
-import org.denoiselab.core.jobs.JobSettings;
-import org.denoiselab.core.jobs.SampleJob;
-import org.denoiselab.core.jobs.TrainJob;
-import org.denoiselab.core.pipeline.CheckpointEvent;
-import org.denoiselab.core.pipeline.EvaluationEvent;
-import org.denoiselab.core.pipeline.ObjectLayout;
-import org.denoiselab.core.pipeline.ObjectStore;
-import org.denoiselab.core.pipeline.ObjectStoreException;
-import org.denoiselab.core.pipeline.RunStatus;
-import org.denoiselab.core.pipeline.SamplesEvent;
+import org.denoiselab.experiment.Experiments;
 import org.denoiselab.infra.LocalRuntime;
+import org.denoiselab.pipeline.events.CheckpointEvent;
+import org.denoiselab.pipeline.events.EvaluationEvent;
+import org.denoiselab.pipeline.events.RunStatus;
+import org.denoiselab.pipeline.events.SamplesEvent;
+import org.denoiselab.pipeline.jobs.EvalJob;
+import org.denoiselab.pipeline.jobs.JobSettings;
+import org.denoiselab.pipeline.jobs.SampleJob;
+import org.denoiselab.pipeline.jobs.TrainJob;
+import org.denoiselab.pipeline.store.ObjectLayout;
+import org.denoiselab.pipeline.store.ObjectStore;
+import org.denoiselab.pipeline.store.ObjectStoreException;
+import org.denoiselab.science.eval.Npy;
+import org.denoiselab.science.spec.RunSpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -88,7 +88,8 @@ class JobChainTest {
     }
 
     static RunSpec fmnistRun(String request) {
-        List<RunSpec> runs = Experiments.accept(request.getBytes(StandardCharsets.UTF_8), l -> Files.exists(Path.of(l))).runs();
+        List<RunSpec> runs = Experiments.accept(request.getBytes(StandardCharsets.UTF_8), l -> Files.exists(Path.of(l)))
+                .runs();
         assertEquals(1, runs.size(), "the request is one run");
         return runs.get(0);
     }
@@ -125,15 +126,19 @@ class JobChainTest {
         AtomicBoolean cancelled = new AtomicBoolean();
         first.onCheckpoint = () -> {
             // stored before published: the object is there when the sink sees the event
-            String sha = store.stored(first.checkpoints.get(0).objectKey()).orElseThrow().sha256();
+            String sha = store.stored(first.checkpoints.get(0).objectKey())
+                    .orElseThrow()
+                    .sha256();
             assertEquals(first.checkpoints.get(0).sha256(), sha);
             cancelled.set(true);
         };
         TrainJob.Result r1 = job.run(spec, first, cancelled::get);
         assertEquals(TrainJob.Outcome.CANCELLED, r1.outcome());
         assertEquals(RunStatus.State.QUEUED, first.statuses.get(0).state());
-        assertTrue(first.statuses.stream().allMatch(s -> s.state() == RunStatus.State.QUEUED
-                || s.state() == RunStatus.State.RUNNING), "a cancelled run reports nothing final: " + first.statuses);
+        assertTrue(
+                first.statuses.stream()
+                        .allMatch(s -> s.state() == RunStatus.State.QUEUED || s.state() == RunStatus.State.RUNNING),
+                "a cancelled run reports nothing final: " + first.statuses);
         assertEquals(1, first.checkpoints.size());
         CheckpointEvent epoch1 = first.checkpoints.get(0);
         assertEquals(1, epoch1.epoch());
@@ -168,9 +173,14 @@ class JobChainTest {
         assertEquals(8, r3.step(), "no step retrained");
         assertEquals(List.of(epoch2), third.checkpoints);
         assertEquals(RunStatus.State.COMPLETED, third.last().state());
-        assertEquals(List.of(ObjectLayout.checkpoint(spec.runId(), 1), ObjectLayout.checkpointEvent(spec.runId(), 1),
-                ObjectLayout.checkpoint(spec.runId(), 2), ObjectLayout.checkpointEvent(spec.runId(), 2)),
-                store.list(ObjectLayout.checkpointsPrefix(spec.runId())));
+        assertEquals(
+                java.util.Set.of(
+                        ObjectLayout.checkpoint(spec.runId(), 1),
+                        ObjectLayout.checkpointEvent(spec.runId(), 1),
+                        ObjectLayout.checkpoint(spec.runId(), 2),
+                        ObjectLayout.checkpointEvent(spec.runId(), 2)),
+                java.util.Set.copyOf(store.list(ObjectLayout.checkpointsPrefix(spec.runId()))),
+                "one checkpoint and its event per epoch, nothing else");
         lastCheckpoint = epoch2;
     }
 
@@ -178,14 +188,25 @@ class JobChainTest {
     @Order(2)
     void aMissingDatasetFailsTheRunWithAReason() {
         RunSpec.DatasetSpec d = spec.dataset();
-        RunSpec broken = new RunSpec("missing-data-run", spec.experimentId(),
-                new RunSpec.DatasetSpec(d.kind(), temp.resolve("no-such-dir").toString(), d.imageSize(), d.toyDim(), d.limit()),
-                spec.model(), spec.method(), spec.prediction(), spec.loss(), spec.train(), spec.sampling(), spec.eval());
+        RunSpec broken = new RunSpec(
+                "missing-data-run",
+                spec.experimentId(),
+                new RunSpec.DatasetSpec(
+                        d.kind(), temp.resolve("no-such-dir").toString(), d.imageSize(), d.toyDim(), d.limit()),
+                spec.model(),
+                spec.method(),
+                spec.prediction(),
+                spec.loss(),
+                spec.train(),
+                spec.sampling(),
+                spec.eval());
         RecordingSink sink = new RecordingSink();
         TrainJob.Result r = new TrainJob(store, settings).run(broken, sink, () -> false);
         assertEquals(TrainJob.Outcome.FAILED, r.outcome());
         assertEquals(RunStatus.State.FAILED, sink.last().state());
-        assertTrue(sink.last().reason().startsWith("dataset: ") && sink.last().reason().contains("no-such-dir"),
+        assertTrue(
+                sink.last().reason().startsWith("dataset: ")
+                        && sink.last().reason().contains("no-such-dir"),
                 sink.last().reason());
         assertTrue(sink.checkpoints.isEmpty());
     }
@@ -197,11 +218,21 @@ class JobChainTest {
         CheckpointEvent e = lastCheckpoint;
         String wrong = "0".repeat(64);
         // another epoch, so that no stored samples short-cut the download
-        CheckpointEvent tampered = new CheckpointEvent(e.schemaVersion(), e.runId(), e.experimentId(), 99, e.step(),
-                e.objectKey(), wrong, e.sizeBytes(), e.loss(), e.spec(), e.createdAt());
+        CheckpointEvent tampered = new CheckpointEvent(
+                e.schemaVersion(),
+                e.runId(),
+                e.experimentId(),
+                99,
+                e.step(),
+                e.objectKey(),
+                wrong,
+                e.sizeBytes(),
+                e.loss(),
+                e.spec(),
+                e.createdAt());
         SampleJob job = new SampleJob(store, settings);
-        ObjectStoreException.ChecksumMismatch x = assertThrows(ObjectStoreException.ChecksumMismatch.class,
-                () -> job.handle(tampered));
+        ObjectStoreException.ChecksumMismatch x =
+                assertThrows(ObjectStoreException.ChecksumMismatch.class, () -> job.handle(tampered));
         assertTrue(x.getMessage().contains(e.objectKey()), x.getMessage());
         assertEquals(0, job.batchesGenerated());
         assertFalse(store.exists(ObjectLayout.grid(e.runId(), 99)));
@@ -266,7 +297,9 @@ class JobChainTest {
                  "train": {"epochs": 1, "batchSize": 128, "checkpointEvery": 1},
                  "sampling": {"steps": 10, "numEval": 200}}""");
         RecordingSink sink = new RecordingSink();
-        assertEquals(TrainJob.Outcome.COMPLETED, new TrainJob(store, settings).run(toy, sink, () -> false).outcome());
+        assertEquals(
+                TrainJob.Outcome.COMPLETED,
+                new TrainJob(store, settings).run(toy, sink, () -> false).outcome());
         assertEquals(1, sink.checkpoints.size());
 
         SamplesEvent s = new SampleJob(store, settings).handle(sink.checkpoints.get(0));
@@ -297,10 +330,30 @@ class JobChainTest {
                  "dataset": {"toyDim": 8, "limit": 512}, "train": {"epochs": 3, "batchSize": 128}}""");
         RunSpec.TrainSpec t = toy.train();
         // past what a request may ask for: the weights overflow within a few steps
-        RunSpec.TrainSpec absurd = new RunSpec.TrainSpec(t.epochs(), t.batchSize(), 1e30, t.warmupSteps(), t.emaDecay(),
-                t.timeSampling(), t.tMean(), t.tStd(), t.noiseScale(), t.labelDropProb(), t.checkpointEvery(), t.seed());
-        RunSpec diverging = new RunSpec("diverging-run", toy.experimentId(), toy.dataset(), toy.model(), toy.method(),
-                toy.prediction(), toy.loss(), absurd, toy.sampling(), toy.eval());
+        RunSpec.TrainSpec absurd = new RunSpec.TrainSpec(
+                t.epochs(),
+                t.batchSize(),
+                1e30,
+                t.warmupSteps(),
+                t.emaDecay(),
+                t.timeSampling(),
+                t.tMean(),
+                t.tStd(),
+                t.noiseScale(),
+                t.labelDropProb(),
+                t.checkpointEvery(),
+                t.seed());
+        RunSpec diverging = new RunSpec(
+                "diverging-run",
+                toy.experimentId(),
+                toy.dataset(),
+                toy.model(),
+                toy.method(),
+                toy.prediction(),
+                toy.loss(),
+                absurd,
+                toy.sampling(),
+                toy.eval());
         RecordingSink sink = new RecordingSink();
         TrainJob.Result r = new TrainJob(store, settings).run(diverging, sink, () -> false);
         assertEquals(TrainJob.Outcome.FAILED, r.outcome());
@@ -310,7 +363,19 @@ class JobChainTest {
     }
 
     private static SamplesEvent withoutTime(SamplesEvent s) {
-        return new SamplesEvent(s.schemaVersion(), s.runId(), s.experimentId(), s.epoch(), s.gridKey(), s.gridSha256(),
-                s.batchKey(), s.batchSha256(), s.numSamples(), s.trainLoss(), s.checkpointKey(), s.spec(), null);
+        return new SamplesEvent(
+                s.schemaVersion(),
+                s.runId(),
+                s.experimentId(),
+                s.epoch(),
+                s.gridKey(),
+                s.gridSha256(),
+                s.batchKey(),
+                s.batchSha256(),
+                s.numSamples(),
+                s.trainLoss(),
+                s.checkpointKey(),
+                s.spec(),
+                null);
     }
 }

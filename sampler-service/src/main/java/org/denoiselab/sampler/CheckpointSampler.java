@@ -4,10 +4,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.denoiselab.core.pipeline.CheckpointEvent;
-import org.denoiselab.core.pipeline.SamplesEvent;
-import org.denoiselab.core.pipeline.Topics;
-import org.denoiselab.core.pipeline.kafka.RecordHandler;
+import org.denoiselab.pipeline.events.CheckpointEvent;
+import org.denoiselab.pipeline.events.SamplesEvent;
+import org.denoiselab.pipeline.kafka.RecordHandler;
+import org.denoiselab.pipeline.kafka.Topics;
 import org.denoiselab.service.Pipeline;
 import org.jboss.logging.Logger;
 
@@ -27,7 +27,8 @@ public class CheckpointSampler implements RecordHandler {
         CheckpointEvent checkpoint = CheckpointEvent.decode(record.value());
         SamplesEvent samples = worker.sample(checkpoint);
         pipeline.producer().publish(Topics.SAMPLES, samples);
-        LOG.infof("run %s epoch %d: grid %s, %d samples for evaluation", samples.runId(), samples.epoch(), samples.gridKey(),
-                samples.numSamples());
+        LOG.infof(
+                "run %s epoch %d: grid %s, %d samples for evaluation",
+                samples.runId(), samples.epoch(), samples.gridKey(), samples.numSamples());
     }
 }

@@ -5,8 +5,8 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import org.denoiselab.core.pipeline.Topics;
-import org.denoiselab.core.pipeline.kafka.ConsumerLoop;
+import org.denoiselab.pipeline.kafka.ConsumerLoop;
+import org.denoiselab.pipeline.kafka.Topics;
 import org.denoiselab.service.Pipeline;
 
 /** Starts the sampler's consumer of checkpoints (group samplers). */
@@ -24,7 +24,12 @@ public class SamplerService {
     MeterRegistry registry;
 
     void start(@Observes StartupEvent event) {
-        pipeline.start(new ConsumerLoop(Topics.CHECKPOINTS, pipeline.groupConsumer(GROUP), sampler, pipeline.producer(),
-                registry, ConsumerLoop.Options.defaults()));
+        pipeline.start(new ConsumerLoop(
+                Topics.CHECKPOINTS,
+                pipeline.groupConsumer(GROUP),
+                sampler,
+                pipeline.producer(),
+                registry,
+                ConsumerLoop.Options.defaults()));
     }
 }

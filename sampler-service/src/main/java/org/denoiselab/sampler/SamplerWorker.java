@@ -3,10 +3,10 @@ package org.denoiselab.sampler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import org.denoiselab.core.jobs.JobSettings;
-import org.denoiselab.core.jobs.SampleJob;
-import org.denoiselab.core.pipeline.CheckpointEvent;
-import org.denoiselab.core.pipeline.SamplesEvent;
+import org.denoiselab.pipeline.events.CheckpointEvent;
+import org.denoiselab.pipeline.events.SamplesEvent;
+import org.denoiselab.pipeline.jobs.JobSettings;
+import org.denoiselab.pipeline.jobs.SampleJob;
 import org.denoiselab.service.Pipeline;
 
 /**

@@ -16,10 +16,10 @@ import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.denoiselab.core.pipeline.DeadLetter;
-import org.denoiselab.core.pipeline.Topics;
-import org.denoiselab.core.pipeline.kafka.KafkaClients;
-import org.denoiselab.core.pipeline.kafka.PipelineProducer;
+import org.denoiselab.pipeline.events.DeadLetter;
+import org.denoiselab.pipeline.kafka.KafkaClients;
+import org.denoiselab.pipeline.kafka.PipelineProducer;
+import org.denoiselab.pipeline.kafka.Topics;
 import org.denoiselab.service.LocalRuntimeResource;
 import org.junit.jupiter.api.Test;
 
@@ -42,8 +42,11 @@ class SamplerServiceTest {
         assertArrayEquals(bad, letter.originalValue());
         assertTrue(letter.reason().startsWith("epoch"), letter.reason());
         given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
-        given().get("/q/metrics").then().statusCode(200)
-                .body(containsString("pipeline_records_dead_lettered_total{group=\"samplers\",topic=\"checkpoints\"} 1.0"));
+        given().get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .body(containsString(
+                        "pipeline_records_dead_lettered_total{group=\"samplers\",topic=\"checkpoints\"} 1.0"));
     }
 
     private static DeadLetter awaitLetter(String bootstrap, String key) {
@@ -54,7 +57,8 @@ class SamplerServiceTest {
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             List<ConsumerRecord<String, byte[]>> read = new ArrayList<>();
             while (true) {
-                Optional<ConsumerRecord<String, byte[]>> hit = read.stream().filter(r -> key.equals(r.key())).findFirst();
+                Optional<ConsumerRecord<String, byte[]>> hit =
+                        read.stream().filter(r -> key.equals(r.key())).findFirst();
                 if (hit.isPresent()) {
                     return DeadLetter.decode(hit.get().value());
                 }

@@ -11,6 +11,8 @@ import jakarta.validation.constraints.Pattern;
 @ConfigMapping(prefix = "kafka")
 public interface KafkaConfig {
     @NotBlank
-    @Pattern(regexp = "[^\\s,:]+:\\d{1,5}(,[^\\s,:]+:\\d{1,5})*", message = "expected host:port[,host:port...] (KAFKA_BOOTSTRAP_SERVERS)")
+    @Pattern(
+            regexp = "[^\\s,:]+:\\d{1,5}(,[^\\s,:]+:\\d{1,5})*",
+            message = "expected host:port[,host:port...] (KAFKA_BOOTSTRAP_SERVERS)")
     String bootstrapServers();
 }

@@ -10,12 +10,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
-import org.denoiselab.core.pipeline.ObjectStore;
-import org.denoiselab.core.pipeline.Topics;
-import org.denoiselab.core.pipeline.kafka.ConsumerLoop;
-import org.denoiselab.core.pipeline.kafka.KafkaClients;
-import org.denoiselab.core.pipeline.kafka.PipelineProducer;
-import org.denoiselab.core.pipeline.kafka.TopicReader;
+import org.denoiselab.pipeline.kafka.ConsumerLoop;
+import org.denoiselab.pipeline.kafka.KafkaClients;
+import org.denoiselab.pipeline.kafka.PipelineProducer;
+import org.denoiselab.pipeline.kafka.TopicReader;
+import org.denoiselab.pipeline.kafka.Topics;
+import org.denoiselab.pipeline.store.ObjectStore;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -51,8 +51,13 @@ public class Pipeline {
         store = new ObjectStore(s3.endpoint(), s3.accessKey(), s3.secretKey(), s3.bucket());
         store.ensureBucket();
         producer = new PipelineProducer(KafkaClients.producer(kafka.bootstrapServers(), serviceName));
-        LOG.infof("%s connected: kafka %s (topics created: %s), bucket %s at %s", serviceName, kafka.bootstrapServers(),
-                created.isEmpty() ? "none" : String.join(", ", created), s3.bucket(), s3.endpoint());
+        LOG.infof(
+                "%s connected: kafka %s (topics created: %s), bucket %s at %s",
+                serviceName,
+                kafka.bootstrapServers(),
+                created.isEmpty() ? "none" : String.join(", ", created),
+                s3.bucket(),
+                s3.endpoint());
     }
 
     public ObjectStore store() {

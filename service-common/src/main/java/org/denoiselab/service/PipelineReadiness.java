@@ -22,7 +22,11 @@ public class PipelineReadiness implements HealthCheck {
     public HealthCheckResponse call() {
         HealthCheckResponseBuilder b = HealthCheckResponse.named("pipeline").up();
         try {
-            int nodes = pipeline.admin().describeCluster().nodes().get(3, TimeUnit.SECONDS).size();
+            int nodes = pipeline.admin()
+                    .describeCluster()
+                    .nodes()
+                    .get(3, TimeUnit.SECONDS)
+                    .size();
             b.withData("kafka", "up (" + nodes + " brokers)");
         } catch (Exception e) {
             b.down().withData("kafka", "unreachable: " + e);

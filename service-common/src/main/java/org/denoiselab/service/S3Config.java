@@ -24,6 +24,8 @@ public interface S3Config {
     /** S3 bucket naming rules: 3-63 lower-case letters, digits, '.' and '-' */
     @WithDefault("denoise-lab")
     @NotBlank
-    @Pattern(regexp = "[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", message = "expected 3-63 lower-case letters, digits, '.' or '-' (S3_BUCKET)")
+    @Pattern(
+            regexp = "[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]",
+            message = "expected 3-63 lower-case letters, digits, '.' or '-' (S3_BUCKET)")
     String bucket();
 }

@@ -26,8 +26,11 @@ class ConfigValidationTest {
 
     /** Builds the two mappings from {@code values} the way Quarkus does at start-up. */
     private static SmallRyeConfig load(Map<String, String> values) {
-        Validator validator = Validation.byDefaultProvider().configure()
-                .messageInterpolator(new ParameterMessageInterpolator()).buildValidatorFactory().getValidator();
+        Validator validator = Validation.byDefaultProvider()
+                .configure()
+                .messageInterpolator(new ParameterMessageInterpolator())
+                .buildValidatorFactory()
+                .getValidator();
         return new SmallRyeConfigBuilder()
                 .withSources(new PropertiesConfigSource(values, "test", 500))
                 .withMapping(KafkaConfig.class)
@@ -56,7 +59,8 @@ class ConfigValidationTest {
     void goodSettingsLoadWithTheDefaultBucket() {
         SmallRyeConfig config = assertDoesNotThrow(() -> load(GOOD));
         assertEquals("denoise-lab", config.getConfigMapping(S3Config.class).bucket());
-        assertEquals("localhost:9092", config.getConfigMapping(KafkaConfig.class).bootstrapServers());
+        assertEquals(
+                "localhost:9092", config.getConfigMapping(KafkaConfig.class).bootstrapServers());
     }
 
     @Test

@@ -8,11 +8,15 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
-import org.denoiselab.core.experiment.InvalidRequestException;
-import org.denoiselab.core.experiment.RunSpec;
-import org.denoiselab.core.pipeline.MessageException;
+import org.denoiselab.experiment.InvalidRequestException;
+import org.denoiselab.experiment.json.MessageException;
+import org.denoiselab.science.spec.RunSpec;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-/** POST /experiments: the request JSON in; 202 with the ids, or 400 with every reason. */
+/**
+ * POST /experiments: the request JSON in; 202 with the ids, or 400 with every reason (the exception
+ * mappers below turn a refused request into its {@link Rejected} answer).
+ */
 @Path("/experiments")
 public class ExperimentResource {
     public record Accepted(String experimentId, List<String> runIds) {}
@@ -28,16 +32,31 @@ public class ExperimentResource {
     @Consumes({MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN, MediaType.APPLICATION_OCTET_STREAM})
     @Produces(MediaType.APPLICATION_JSON)
     public Response submit(byte[] body) {
-        try {
-            ExperimentIntake.Submitted s = intake.submit(body);
-            List<String> runIds = s.experiment().runs().stream().map(RunSpec::runId).toList();
-            return Response.accepted(new Accepted(s.experiment().experimentId(), runIds)).build();
-        } catch (InvalidRequestException e) {
-            List<Problem> problems = e.violations().stream().map(v -> new Problem(v.field(), v.reason())).toList();
-            return Response.status(Response.Status.BAD_REQUEST).entity(new Rejected(e.getMessage(), problems)).build();
-        } catch (MessageException e) {
-            return Response.status(Response.Status.BAD_REQUEST)
-                    .entity(new Rejected(e.getMessage(), List.of(new Problem(e.field(), e.reason())))).build();
-        }
+        ExperimentIntake.Submitted s = intake.submit(body);
+        List<String> runIds = s.experiment().runs().stream().map(RunSpec::runId).toList();
+        return Response.accepted(new Accepted(s.experiment().experimentId(), runIds))
+                .build();
+    }
+
+    /** a request that parses but cannot run: every violation, each naming its field */
+    @ServerExceptionMapper
+    public Response invalid(InvalidRequestException e) {
+        List<Problem> problems = e.violations().stream()
+                .map(v -> new Problem(v.field(), v.reason()))
+                .toList();
+        return rejected(new Rejected(e.getMessage(), problems));
+    }
+
+    /** a request that does not parse: the field and what was wrong with it */
+    @ServerExceptionMapper
+    public Response unreadable(MessageException e) {
+        return rejected(new Rejected(e.getMessage(), List.of(new Problem(e.field(), e.reason()))));
+    }
+
+    private static Response rejected(Rejected body) {
+        return Response.status(Response.Status.BAD_REQUEST)
+                .type(MediaType.APPLICATION_JSON)
+                .entity(body)
+                .build();
     }
 }

@@ -8,7 +8,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
-import org.denoiselab.core.pipeline.RunStatus;
+import org.denoiselab.pipeline.events.RunStatus;
 
 /** GET /runs and GET /runs/{id}: the latest status of each run. */
 @Path("/runs")

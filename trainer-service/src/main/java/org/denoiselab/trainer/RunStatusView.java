@@ -7,7 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.denoiselab.core.pipeline.RunStatus;
+import org.denoiselab.pipeline.events.RunStatus;
 
 /** The latest status of every run, built from the compacted run-status topic (GET /runs). */
 @ApplicationScoped

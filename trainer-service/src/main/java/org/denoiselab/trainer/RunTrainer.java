@@ -8,12 +8,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.denoiselab.core.jobs.TrainJob;
-import org.denoiselab.core.pipeline.CheckpointEvent;
-import org.denoiselab.core.pipeline.RunEvent;
-import org.denoiselab.core.pipeline.RunStatus;
-import org.denoiselab.core.pipeline.Topics;
-import org.denoiselab.core.pipeline.kafka.RecordHandler;
+import org.denoiselab.pipeline.events.CheckpointEvent;
+import org.denoiselab.pipeline.events.RunEvent;
+import org.denoiselab.pipeline.events.RunStatus;
+import org.denoiselab.pipeline.jobs.TrainJob;
+import org.denoiselab.pipeline.kafka.RecordHandler;
+import org.denoiselab.pipeline.kafka.Topics;
 import org.denoiselab.service.Pipeline;
 import org.jboss.logging.Logger;
 
@@ -37,6 +37,7 @@ public class RunTrainer implements RecordHandler {
 
     /** the run in hand, for the gauges (NaN when idle) */
     private volatile double epoch = Double.NaN;
+
     private volatile double loss = Double.NaN;
     private volatile double imagesPerSecond = Double.NaN;
     private Counter completed;
@@ -44,10 +45,15 @@ public class RunTrainer implements RecordHandler {
 
     @PostConstruct
     void metrics() {
-        Gauge.builder("trainer.run.epoch", this, t -> t.epoch).description("epochs completed by the run in hand").register(registry);
-        Gauge.builder("trainer.run.loss", this, t -> t.loss).description("recent training loss of the run in hand").register(registry);
+        Gauge.builder("trainer.run.epoch", this, t -> t.epoch)
+                .description("epochs completed by the run in hand")
+                .register(registry);
+        Gauge.builder("trainer.run.loss", this, t -> t.loss)
+                .description("recent training loss of the run in hand")
+                .register(registry);
         Gauge.builder("trainer.run.images.per.second", this, t -> t.imagesPerSecond)
-                .description("training throughput of the run in hand").register(registry);
+                .description("training throughput of the run in hand")
+                .register(registry);
         completed = Counter.builder("trainer.runs.completed").register(registry);
         failed = Counter.builder("trainer.runs.failed").register(registry);
     }
@@ -55,27 +61,32 @@ public class RunTrainer implements RecordHandler {
     @Override
     public void handle(ConsumerRecord<String, byte[]> record, BooleanSupplier cancelled) {
         RunEvent run = RunEvent.decode(record.value());
-        LOG.infof("run %s (%d of %d in %s): training", run.runId(), run.index() + 1, run.runCount(), run.experimentId());
+        LOG.infof(
+                "run %s (%d of %d in %s): training", run.runId(), run.index() + 1, run.runCount(), run.experimentId());
         TrainJob.Outcome outcome;
         try {
-            outcome = worker.train(run.spec(), new TrainJob.Sink() {
-                @Override
-                public void status(RunStatus status) {
-                    observe(status);
-                    pipeline.producer().publish(Topics.RUN_STATUS, status);
-                }
+            outcome = worker.train(
+                    run.spec(),
+                    new TrainJob.Sink() {
+                        @Override
+                        public void status(RunStatus status) {
+                            observe(status);
+                            pipeline.producer().publish(Topics.RUN_STATUS, status);
+                        }
 
-                @Override
-                public void checkpoint(CheckpointEvent event) {
-                    pipeline.producer().publish(Topics.CHECKPOINTS, event);
-                }
-            }, cancelled);
+                        @Override
+                        public void checkpoint(CheckpointEvent event) {
+                            pipeline.producer().publish(Topics.CHECKPOINTS, event);
+                        }
+                    },
+                    cancelled);
         } catch (RuntimeException e) {
             if (cancelled.getAsBoolean()) {
                 outcome = TrainJob.Outcome.CANCELLED;
             } else {
                 // the job itself broke (not a training failure it reported): the run is FAILED, not retried
-                String reason = e.getMessage() != null ? e.getMessage() : e.getClass().getName();
+                String reason =
+                        e.getMessage() != null ? e.getMessage() : e.getClass().getName();
                 LOG.errorf(e, "run %s failed: %s", run.runId(), reason);
                 pipeline.producer().publish(Topics.RUN_STATUS, RunStatus.failed(run.spec(), 0, 0, 0, reason));
                 outcome = TrainJob.Outcome.FAILED;

@@ -5,9 +5,9 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import org.denoiselab.core.pipeline.Topics;
-import org.denoiselab.core.pipeline.kafka.ConsumerLoop;
-import org.denoiselab.core.pipeline.kafka.TopicReader;
+import org.denoiselab.pipeline.kafka.ConsumerLoop;
+import org.denoiselab.pipeline.kafka.TopicReader;
+import org.denoiselab.pipeline.kafka.Topics;
 import org.denoiselab.service.Pipeline;
 
 /** Starts the trainer's consumers: experiment intake, the runs, and the run-status view. */
@@ -32,11 +32,21 @@ public class TrainerService {
     MeterRegistry registry;
 
     void start(@Observes StartupEvent event) {
-        pipeline.start(new TopicReader(Topics.RUN_STATUS, pipeline.reader(Topics.RUN_STATUS), statuses::apply, registry));
-        pipeline.start(new ConsumerLoop(Topics.EXPERIMENTS, pipeline.groupConsumer(INTAKE_GROUP),
+        pipeline.start(
+                new TopicReader(Topics.RUN_STATUS, pipeline.reader(Topics.RUN_STATUS), statuses::apply, registry));
+        pipeline.start(new ConsumerLoop(
+                Topics.EXPERIMENTS,
+                pipeline.groupConsumer(INTAKE_GROUP),
                 (record, cancelled) -> intake.publishRuns(intake.accept(record.value())),
-                pipeline.producer(), registry, ConsumerLoop.Options.defaults()));
-        pipeline.start(new ConsumerLoop(Topics.RUNS, pipeline.groupConsumer(TRAINERS_GROUP), runTrainer,
-                pipeline.producer(), registry, ConsumerLoop.Options.defaults()));
+                pipeline.producer(),
+                registry,
+                ConsumerLoop.Options.defaults()));
+        pipeline.start(new ConsumerLoop(
+                Topics.RUNS,
+                pipeline.groupConsumer(TRAINERS_GROUP),
+                runTrainer,
+                pipeline.producer(),
+                registry,
+                ConsumerLoop.Options.defaults()));
     }
 }

@@ -3,9 +3,9 @@ package org.denoiselab.trainer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.function.BooleanSupplier;
-import org.denoiselab.core.experiment.RunSpec;
-import org.denoiselab.core.jobs.JobSettings;
-import org.denoiselab.core.jobs.TrainJob;
+import org.denoiselab.pipeline.jobs.JobSettings;
+import org.denoiselab.pipeline.jobs.TrainJob;
+import org.denoiselab.science.spec.RunSpec;
 import org.denoiselab.service.Pipeline;
 
 /**
@@ -18,6 +18,8 @@ public class TrainerWorker {
     Pipeline pipeline;
 
     public TrainJob.Outcome train(RunSpec spec, TrainJob.Sink sink, BooleanSupplier cancelled) {
-        return new TrainJob(pipeline.store(), JobSettings.defaults()).run(spec, sink, cancelled).outcome();
+        return new TrainJob(pipeline.store(), JobSettings.defaults())
+                .run(spec, sink, cancelled)
+                .outcome();
     }
 }

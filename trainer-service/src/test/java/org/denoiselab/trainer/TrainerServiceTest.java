@@ -25,12 +25,12 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.denoiselab.core.pipeline.DeadLetter;
-import org.denoiselab.core.pipeline.RunEvent;
-import org.denoiselab.core.pipeline.RunStatus;
-import org.denoiselab.core.pipeline.Topics;
-import org.denoiselab.core.pipeline.kafka.KafkaClients;
-import org.denoiselab.core.pipeline.kafka.PipelineProducer;
+import org.denoiselab.pipeline.events.DeadLetter;
+import org.denoiselab.pipeline.events.RunEvent;
+import org.denoiselab.pipeline.events.RunStatus;
+import org.denoiselab.pipeline.kafka.KafkaClients;
+import org.denoiselab.pipeline.kafka.PipelineProducer;
+import org.denoiselab.pipeline.kafka.Topics;
 import org.denoiselab.service.LocalRuntimeResource;
 import org.junit.jupiter.api.Test;
 
@@ -53,50 +53,74 @@ class TrainerServiceTest {
 
     static {
         BAD.put("bad-json", new String[] {"{\"preset\": \"quick\", \"train\": {\"epochs\": 2", "invalid JSON"});
-        BAD.put("unknown-field", new String[] {"{\"preset\": \"quick\", \"sampling\": {\"stepz\": 3}}", "sampling.stepz"});
+        BAD.put("unknown-field", new String[] {"{\"preset\": \"quick\", \"sampling\": {\"stepz\": 3}}", "sampling.stepz"
+        });
         BAD.put("unknown-value", new String[] {"{\"preset\": \"quick\", \"prediction\": \"q\"}", "prediction"});
         BAD.put("patch", new String[] {"{\"preset\": \"fmnist\", \"model\": {\"patch\": [4, 5]}}", "model.patch[1]"});
-        BAD.put("negative-size", new String[] {"{\"preset\": \"quick\", \"train\": {\"batchSize\": -4}}", "train.batchSize"});
+        BAD.put(
+                "negative-size",
+                new String[] {"{\"preset\": \"quick\", \"train\": {\"batchSize\": -4}}", "train.batchSize"});
         BAD.put("no-dataset", new String[] {"{\"preset\": \"cifar10\"}", "dataset.location"});
-        BAD.put("missing-dataset", new String[] {"{\"preset\": \"fmnist\", \"dataset\": {\"location\": \"/nowhere/fmnist\"}}",
-                "dataset.location"});
+        BAD.put("missing-dataset", new String[] {
+            "{\"preset\": \"fmnist\", \"dataset\": {\"location\": \"/nowhere/fmnist\"}}", "dataset.location"
+        });
     }
 
     @Test
     void badRequestsAreDeadLetteredAndAGoodOneAfterThemIsQueued() {
         String bootstrap = LocalRuntimeResource.runtime().bootstrapServers();
         try (PipelineProducer producer = new PipelineProducer(KafkaClients.producer(bootstrap, "test"))) {
-            BAD.forEach((key, bad) -> producer.publish(Topics.EXPERIMENTS, key, bad[0].getBytes(StandardCharsets.UTF_8)));
+            BAD.forEach(
+                    (key, bad) -> producer.publish(Topics.EXPERIMENTS, key, bad[0].getBytes(StandardCharsets.UTF_8)));
             producer.publish(Topics.EXPERIMENTS, "exp-good", GOOD.getBytes(StandardCharsets.UTF_8));
         }
 
-        List<ConsumerRecord<String, byte[]>> letters = readUntil(Topics.DEAD_LETTER,
-                r -> r.stream().map(ConsumerRecord::key).collect(Collectors.toSet()).containsAll(BAD.keySet()));
+        List<ConsumerRecord<String, byte[]>> letters = readUntil(
+                Topics.DEAD_LETTER,
+                r -> r.stream()
+                        .map(ConsumerRecord::key)
+                        .collect(Collectors.toSet())
+                        .containsAll(BAD.keySet()));
         for (ConsumerRecord<String, byte[]> record : letters) {
             DeadLetter letter = DeadLetter.decode(record.value());
             String[] bad = BAD.get(letter.key());
             if (bad == null) continue;
             assertEquals(Topics.EXPERIMENTS, letter.sourceTopic());
-            assertArrayEquals(bad[0].getBytes(StandardCharsets.UTF_8), letter.originalValue(), letter.key() + ": original bytes");
-            assertTrue(letter.reason().contains(bad[1]), letter.key() + ": reason '" + letter.reason() + "' should name " + bad[1]);
+            assertArrayEquals(
+                    bad[0].getBytes(StandardCharsets.UTF_8), letter.originalValue(), letter.key() + ": original bytes");
+            assertTrue(
+                    letter.reason().contains(bad[1]),
+                    letter.key() + ": reason '" + letter.reason() + "' should name " + bad[1]);
         }
-        assertEquals(BAD.size(), letters.stream().filter(r -> BAD.containsKey(r.key())).count(), "one letter per bad request");
+        assertEquals(
+                BAD.size(),
+                letters.stream().filter(r -> BAD.containsKey(r.key())).count(),
+                "one letter per bad request");
 
         Set<String> runIds = readUntil(Topics.RUNS, r -> r.size() >= 2).stream()
                 .map(r -> RunEvent.decode(r.value()))
                 .filter(e -> e.experimentId().equals("exp-good"))
-                .map(RunEvent::runId).collect(Collectors.toSet());
+                .map(RunEvent::runId)
+                .collect(Collectors.toSet());
         assertEquals(2, runIds.size(), "one RunEvent per run of the sweep: " + runIds);
         List<RunStatus> queued = readUntil(Topics.RUN_STATUS, r -> queuedRuns(r).containsAll(runIds)).stream()
-                .map(r -> RunStatus.decode(r.value())).filter(s -> s.state() == RunStatus.State.QUEUED).toList();
-        assertTrue(queued.stream().map(RunStatus::runId).collect(Collectors.toSet()).containsAll(runIds));
+                .map(r -> RunStatus.decode(r.value()))
+                .filter(s -> s.state() == RunStatus.State.QUEUED)
+                .toList();
+        assertTrue(queued.stream()
+                .map(RunStatus::runId)
+                .collect(Collectors.toSet())
+                .containsAll(runIds));
 
         // the view behind GET /runs follows run-status
         for (String runId : runIds) {
             awaitStatus(runId, 200);
             given().get("/runs/" + runId).then().statusCode(200).body("experimentId", equalTo("exp-good"));
         }
-        given().get("/runs").then().statusCode(200).body("runId", hasItem(runIds.iterator().next()));
+        given().get("/runs")
+                .then()
+                .statusCode(200)
+                .body("runId", hasItem(runIds.iterator().next()));
         given().get("/runs/no-such-run").then().statusCode(404);
     }
 
@@ -105,29 +129,46 @@ class TrainerServiceTest {
         String id = given().contentType("application/json")
                 .body("{\"preset\": \"quick\", \"prediction\": [\"x\", \"v\"]}")
                 .post("/experiments")
-                .then().statusCode(202)
+                .then()
+                .statusCode(202)
                 .body("experimentId", startsWith("exp-"))
                 .body("runIds", hasSize(2))
-                .extract().path("experimentId");
+                .extract()
+                .path("experimentId");
         // published under its new id, with the id filled in
-        ConsumerRecord<String, byte[]> published = readUntil(Topics.EXPERIMENTS, r -> r.stream().anyMatch(x -> id.equals(x.key())))
-                .stream().filter(x -> id.equals(x.key())).findFirst().orElseThrow();
+        ConsumerRecord<String, byte[]> published =
+                readUntil(Topics.EXPERIMENTS, r -> r.stream().anyMatch(x -> id.equals(x.key()))).stream()
+                        .filter(x -> id.equals(x.key()))
+                        .findFirst()
+                        .orElseThrow();
         assertTrue(new String(published.value(), StandardCharsets.UTF_8).contains(id));
 
-        given().contentType("application/json").body("{\"preset\": \"quick\", \"model\": {\"patch\": 5}}")
-                .post("/experiments").then().statusCode(400)
+        given().contentType("application/json")
+                .body("{\"preset\": \"quick\", \"model\": {\"patch\": 5}}")
+                .post("/experiments")
+                .then()
+                .statusCode(400)
                 .body("problems.field", hasItem("model.patch[0]"));
-        given().contentType("application/json").body("{\"preset\": ")
-                .post("/experiments").then().statusCode(400)
+        given().contentType("application/json")
+                .body("{\"preset\": ")
+                .post("/experiments")
+                .then()
+                .statusCode(400)
                 .body("error", containsString("invalid JSON"));
-        given().contentType("application/json").body("{\"preset\": \"quick\", \"colour\": 1}")
-                .post("/experiments").then().statusCode(400)
+        given().contentType("application/json")
+                .body("{\"preset\": \"quick\", \"colour\": 1}")
+                .post("/experiments")
+                .then()
+                .statusCode(400)
                 .body("problems.field", hasItem("colour"));
     }
 
     private static Set<String> queuedRuns(List<ConsumerRecord<String, byte[]>> records) {
-        return records.stream().map(r -> RunStatus.decode(r.value())).filter(s -> s.state() == RunStatus.State.QUEUED)
-                .map(RunStatus::runId).collect(Collectors.toSet());
+        return records.stream()
+                .map(r -> RunStatus.decode(r.value()))
+                .filter(s -> s.state() == RunStatus.State.QUEUED)
+                .map(RunStatus::runId)
+                .collect(Collectors.toSet());
     }
 
     private static void awaitStatus(String runId, int code) {
@@ -139,16 +180,21 @@ class TrainerServiceTest {
     }
 
     /** Reads the whole topic from the beginning until {@code done} holds for what was read. */
-    static List<ConsumerRecord<String, byte[]>> readUntil(String topic, Predicate<List<ConsumerRecord<String, byte[]>>> done) {
-        Map<String, Object> config = KafkaClients.reader(LocalRuntimeResource.runtime().bootstrapServers(), "test-reader");
+    static List<ConsumerRecord<String, byte[]>> readUntil(
+            String topic, Predicate<List<ConsumerRecord<String, byte[]>>> done) {
+        Map<String, Object> config =
+                KafkaClients.reader(LocalRuntimeResource.runtime().bootstrapServers(), "test-reader");
         List<ConsumerRecord<String, byte[]>> read = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(config)) {
-            List<TopicPartition> parts = c.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+            List<TopicPartition> parts = c.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
             c.assign(parts);
             c.seekToBeginning(parts);
             long deadline = System.nanoTime() + WAIT.toNanos();
             while (!done.test(read)) {
-                assertTrue(System.nanoTime() < deadline, "timed out reading " + topic + " (" + read.size() + " records)");
+                assertTrue(
+                        System.nanoTime() < deadline, "timed out reading " + topic + " (" + read.size() + " records)");
                 c.poll(Duration.ofMillis(200)).forEach(read::add);
             }
         }

@@ -25,267 +25,289 @@ import java.util.function.BooleanSupplier;
  */
 public final class LocalRuntime implements AutoCloseable {
 
-  /**
-   * Where and how to run. A port of 0 means "pick a free one". Data folders survive a restart
-   * (topics and objects are kept) unless the caller deletes them.
-   */
-  public record Config(Path dataDir, int kafkaPort, int kafkaControllerPort, int s3Port, String accessKey,
-      String secretKey, Duration startTimeout, Duration stopTimeout) {
+    /**
+     * Where and how to run. A port of 0 means "pick a free one". Data folders survive a restart
+     * (topics and objects are kept) unless the caller deletes them.
+     */
+    public record Config(
+            Path dataDir,
+            int kafkaPort,
+            int kafkaControllerPort,
+            int s3Port,
+            String accessKey,
+            String secretKey,
+            Duration startTimeout,
+            Duration stopTimeout) {
 
-    public Config {
-      if (dataDir == null) {
-        throw new IllegalArgumentException("dataDir: expected a folder for the servers' data and logs, got null");
-      }
-      checkPort("kafkaPort", kafkaPort);
-      checkPort("kafkaControllerPort", kafkaControllerPort);
-      checkPort("s3Port", s3Port);
-      if (accessKey == null || accessKey.length() < 3) {
-        throw new IllegalArgumentException("accessKey: expected at least 3 characters, got " + accessKey);
-      }
-      if (secretKey == null || secretKey.length() < 8) {
-        throw new IllegalArgumentException("secretKey: expected at least 8 characters");
-      }
+        public Config {
+            if (dataDir == null) {
+                throw new IllegalArgumentException(
+                        "dataDir: expected a folder for the servers' data and logs, got null");
+            }
+            checkPort("kafkaPort", kafkaPort);
+            checkPort("kafkaControllerPort", kafkaControllerPort);
+            checkPort("s3Port", s3Port);
+            if (accessKey == null || accessKey.length() < 3) {
+                throw new IllegalArgumentException("accessKey: expected at least 3 characters, got " + accessKey);
+            }
+            if (secretKey == null || secretKey.length() < 8) {
+                throw new IllegalArgumentException("secretKey: expected at least 8 characters");
+            }
+        }
+
+        /** Free ports, fixed local credentials, 60 s to start, 30 s to stop. */
+        public static Config in(Path dataDir) {
+            return new Config(
+                    dataDir,
+                    0,
+                    0,
+                    0,
+                    "denoiselab",
+                    "denoiselab-secret",
+                    Duration.ofSeconds(60),
+                    Duration.ofSeconds(30));
+        }
+
+        public Config withKafkaPort(int port) {
+            return new Config(
+                    dataDir, port, kafkaControllerPort, s3Port, accessKey, secretKey, startTimeout, stopTimeout);
+        }
+
+        public Config withKafkaControllerPort(int port) {
+            return new Config(dataDir, kafkaPort, port, s3Port, accessKey, secretKey, startTimeout, stopTimeout);
+        }
+
+        public Config withS3Port(int port) {
+            return new Config(
+                    dataDir, kafkaPort, kafkaControllerPort, port, accessKey, secretKey, startTimeout, stopTimeout);
+        }
+
+        public Config withCredentials(String access, String secret) {
+            return new Config(
+                    dataDir, kafkaPort, kafkaControllerPort, s3Port, access, secret, startTimeout, stopTimeout);
+        }
+
+        public Config withStartTimeout(Duration timeout) {
+            return new Config(
+                    dataDir, kafkaPort, kafkaControllerPort, s3Port, accessKey, secretKey, timeout, stopTimeout);
+        }
+
+        private static void checkPort(String field, int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException(field + ": expected 0 (any free port) or 1..65535, got " + port);
+            }
+        }
     }
 
-    /** Free ports, fixed local credentials, 60 s to start, 30 s to stop. */
-    public static Config in(Path dataDir) {
-      return new Config(dataDir, 0, 0, 0, "denoiselab", "denoiselab-secret", Duration.ofSeconds(60),
-          Duration.ofSeconds(30));
+    // Small heaps, the serial collector and the C1 compiler only: the traffic is tiny, and C1 halves
+    // the start-up time and CPU on a busy 2-core machine (measured: Kafka ~5-8 s vs ~10-12 s).
+    private static final List<String> KAFKA_JVM =
+            List.of("-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+    private static final List<String> S3_JVM =
+            List.of("-Xms32m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+
+    private final Config config;
+    private final int kafkaPort;
+    private final int kafkaControllerPort;
+    private final int s3Port;
+    private final List<ServerProcess> servers = new ArrayList<>();
+    private final List<AutoCloseable> clients = new ArrayList<>();
+    private final Thread shutdownHook;
+    private Duration kafkaStartup;
+    private Duration s3Startup;
+    private boolean closed;
+
+    private LocalRuntime(Config config, int kafkaPort, int kafkaControllerPort, int s3Port) {
+        this.config = config;
+        this.kafkaPort = kafkaPort;
+        this.kafkaControllerPort = kafkaControllerPort;
+        this.s3Port = s3Port;
+        this.shutdownHook = new Thread(this::stopServers, "local-runtime-shutdown");
     }
 
-    public Config withKafkaPort(int port) {
-      return new Config(dataDir, port, kafkaControllerPort, s3Port, accessKey, secretKey, startTimeout, stopTimeout);
-    }
+    /** Starts both servers and returns once both answer; on failure nothing is left running. */
+    public static LocalRuntime start(Config config) {
+        int kafkaPort = chosenPort("Kafka", config.kafkaPort());
+        int controllerPort = chosenPort("Kafka controller", config.kafkaControllerPort());
+        int s3Port = chosenPort("S3", config.s3Port());
+        // fail before launching anything if a classpath is missing
+        ServerClasspath.of(ServerClasspath.KAFKA);
+        ServerClasspath.of(ServerClasspath.S3);
 
-    public Config withKafkaControllerPort(int port) {
-      return new Config(dataDir, kafkaPort, port, s3Port, accessKey, secretKey, startTimeout, stopTimeout);
-    }
-
-    public Config withS3Port(int port) {
-      return new Config(dataDir, kafkaPort, kafkaControllerPort, port, accessKey, secretKey, startTimeout, stopTimeout);
-    }
-
-    public Config withCredentials(String access, String secret) {
-      return new Config(dataDir, kafkaPort, kafkaControllerPort, s3Port, access, secret, startTimeout, stopTimeout);
-    }
-
-    public Config withStartTimeout(Duration timeout) {
-      return new Config(dataDir, kafkaPort, kafkaControllerPort, s3Port, accessKey, secretKey, timeout, stopTimeout);
-    }
-
-    private static void checkPort(String field, int port) {
-      if (port < 0 || port > 65535) {
-        throw new IllegalArgumentException(field + ": expected 0 (any free port) or 1..65535, got " + port);
-      }
-    }
-  }
-
-  // Small heaps, the serial collector and the C1 compiler only: the traffic is tiny, and C1 halves
-  // the start-up time and CPU on a busy 2-core machine (measured: Kafka ~5-8 s vs ~10-12 s).
-  private static final List<String> KAFKA_JVM = List.of("-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
-  private static final List<String> S3_JVM = List.of("-Xms32m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
-
-  private final Config config;
-  private final int kafkaPort;
-  private final int kafkaControllerPort;
-  private final int s3Port;
-  private final List<ServerProcess> servers = new ArrayList<>();
-  private final List<AutoCloseable> clients = new ArrayList<>();
-  private final Thread shutdownHook;
-  private Duration kafkaStartup;
-  private Duration s3Startup;
-  private boolean closed;
-
-  private LocalRuntime(Config config, int kafkaPort, int kafkaControllerPort, int s3Port) {
-    this.config = config;
-    this.kafkaPort = kafkaPort;
-    this.kafkaControllerPort = kafkaControllerPort;
-    this.s3Port = s3Port;
-    this.shutdownHook = new Thread(this::stopServers, "local-runtime-shutdown");
-  }
-
-  /** Starts both servers and returns once both answer; on failure nothing is left running. */
-  public static LocalRuntime start(Config config) {
-    int kafkaPort = chosenPort("Kafka", config.kafkaPort());
-    int controllerPort = chosenPort("Kafka controller", config.kafkaControllerPort());
-    int s3Port = chosenPort("S3", config.s3Port());
-    // fail before launching anything if a classpath is missing
-    ServerClasspath.of(ServerClasspath.KAFKA);
-    ServerClasspath.of(ServerClasspath.S3);
-
-    LocalRuntime runtime = new LocalRuntime(config, kafkaPort, controllerPort, s3Port);
-    Runtime.getRuntime().addShutdownHook(runtime.shutdownHook);
-    try {
-      runtime.launchAndAwait();
-      return runtime;
-    } catch (RuntimeException e) {
-      try {
-        runtime.close();
-      } catch (RuntimeException stopFailure) {
-        e.addSuppressed(stopFailure);
-      }
-      throw e;
-    }
-  }
-
-  private void launchAndAwait() {
-    Instant deadline = Instant.now().plus(config.startTimeout());
-    Path dir = config.dataDir().toAbsolutePath();
-    // S3Proxy boots while Kafka's storage is formatted; both then start in parallel
-    long s3Launched = System.nanoTime();
-    ServerProcess s3 = S3Server.launch(dir.resolve("s3"), s3Port, config.accessKey(), config.secretKey(), S3_JVM);
-    servers.add(s3);
-    long kafkaLaunched = System.nanoTime();
-    ServerProcess kafka = KafkaServer.launch(dir.resolve("kafka"), kafkaPort, kafkaControllerPort, KAFKA_JVM);
-    servers.add(kafka);
-
-    awaitReady(s3, deadline, () -> S3Server.answers(s3Port));
-    s3Startup = Duration.ofNanos(System.nanoTime() - s3Launched);
-    awaitReady(kafka, deadline, () -> Ports.accepts(kafkaPort) && KafkaServer.answers(bootstrapServers()));
-    kafkaStartup = Duration.ofNanos(System.nanoTime() - kafkaLaunched);
-  }
-
-  private static void awaitReady(ServerProcess server, Instant deadline, BooleanSupplier answers) {
-    while (true) {
-      if (!server.isAlive()) {
-        throw new IllegalStateException(server.name() + " exited during start-up; last lines of " + server.log()
-            + ":\n" + server.logTail(40));
-      }
-      if (answers.getAsBoolean()) {
-        return;
-      }
-      if (Instant.now().isAfter(deadline)) {
-        throw new IllegalStateException(server.name() + " did not answer before the start timeout; last lines of "
-            + server.log() + ":\n" + server.logTail(40));
-      }
-      Ports.sleep(Duration.ofMillis(200));
-    }
-  }
-
-  private static int chosenPort(String what, int port) {
-    if (port == 0) {
-      return Ports.free();
-    }
-    if (!Ports.isFree(port)) {
-      throw new IllegalStateException(what + " port " + port + " is already in use on 127.0.0.1");
-    }
-    return port;
-  }
-
-  /** For Kafka clients' {@code bootstrap.servers}. */
-  public String bootstrapServers() {
-    return "127.0.0.1:" + kafkaPort;
-  }
-
-  /** For {@code MinioClient.builder().endpoint(...)} (path-style, plain HTTP, any region). */
-  public String s3Endpoint() {
-    return S3Server.endpoint(s3Port);
-  }
-
-  public String accessKey() {
-    return config.accessKey();
-  }
-
-  public String secretKey() {
-    return config.secretKey();
-  }
-
-  public int kafkaPort() {
-    return kafkaPort;
-  }
-
-  public int kafkaControllerPort() {
-    return kafkaControllerPort;
-  }
-
-  public int s3Port() {
-    return s3Port;
-  }
-
-  public Path dataDir() {
-    return config.dataDir();
-  }
-
-  /** Launch to first describeCluster answer, including storage formatting on a fresh folder. */
-  public Duration kafkaStartup() {
-    return kafkaStartup;
-  }
-
-  /** Launch to first HTTP answer. */
-  public Duration s3Startup() {
-    return s3Startup;
-  }
-
-  /** Process ids of the server JVMs (Kafka, then S3Proxy, as far as launched). */
-  public List<Long> pids() {
-    return servers.stream().map(ServerProcess::pid).toList();
-  }
-
-  /** The connection settings as environment variables, e.g. for a service started by hand. */
-  public Map<String, String> environment() {
-    Map<String, String> env = new LinkedHashMap<>();
-    env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers());
-    env.put("S3_ENDPOINT", s3Endpoint());
-    env.put("S3_ACCESS_KEY", accessKey());
-    env.put("S3_SECRET_KEY", secretKey());
-    return env;
-  }
-
-  /** Stops both servers, waits for them to exit, and fails if a port is still taken afterwards. */
-  @Override
-  public synchronized void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    stopServers();
-    try {
-      Runtime.getRuntime().removeShutdownHook(shutdownHook);
-    } catch (IllegalStateException shuttingDown) {
-      // the JVM is already exiting; the hook is running or has run
-    }
-    List<String> taken = new ArrayList<>();
-    for (int port : new int[] {kafkaPort, kafkaControllerPort, s3Port}) {
-      if (!Ports.awaitFree(port, Duration.ofSeconds(10))) {
-        taken.add(Integer.toString(port));
-      }
-    }
-    if (!taken.isEmpty()) {
-      throw new IllegalStateException("servers stopped but port(s) " + String.join(", ", taken)
-          + " are still taken on 127.0.0.1");
-    }
-  }
-
-  /**
-   * Has {@code client} (e.g. the services started against this runtime) closed before the servers stop,
-   * also when the JVM is ending (Ctrl-C). Stopped the other way round, a trainer in mid-run waits out its
-   * Kafka timeouts before it can exit.
-   */
-  public void closeBeforeStopping(AutoCloseable client) {
-    synchronized (clients) {
-      clients.add(client);
-    }
-  }
-
-  private void stopServers() {
-    synchronized (clients) {
-      for (int i = clients.size() - 1; i >= 0; i--) {
+        LocalRuntime runtime = new LocalRuntime(config, kafkaPort, controllerPort, s3Port);
+        Runtime.getRuntime().addShutdownHook(runtime.shutdownHook);
         try {
-          clients.get(i).close();
-        } catch (Exception e) {
-          System.err.println("LocalRuntime: closing " + clients.get(i) + " failed: " + e);
+            runtime.launchAndAwait();
+            return runtime;
+        } catch (RuntimeException e) {
+            try {
+                runtime.close();
+            } catch (RuntimeException stopFailure) {
+                e.addSuppressed(stopFailure);
+            }
+            throw e;
         }
-      }
-      clients.clear();
     }
-    synchronized (servers) {
-      servers.forEach(ServerProcess::requestStop);
-      for (ServerProcess server : servers) {
-        if (!server.awaitStop(config.stopTimeout())) {
-          System.err.println("LocalRuntime: " + server.name() + " did not stop within " + config.stopTimeout()
-              + " and was killed; see " + server.log());
+
+    private void launchAndAwait() {
+        Instant deadline = Instant.now().plus(config.startTimeout());
+        Path dir = config.dataDir().toAbsolutePath();
+        // S3Proxy boots while Kafka's storage is formatted; both then start in parallel
+        long s3Launched = System.nanoTime();
+        ServerProcess s3 = S3Server.launch(dir.resolve("s3"), s3Port, config.accessKey(), config.secretKey(), S3_JVM);
+        servers.add(s3);
+        long kafkaLaunched = System.nanoTime();
+        ServerProcess kafka = KafkaServer.launch(dir.resolve("kafka"), kafkaPort, kafkaControllerPort, KAFKA_JVM);
+        servers.add(kafka);
+
+        awaitReady(s3, deadline, () -> S3Server.answers(s3Port));
+        s3Startup = Duration.ofNanos(System.nanoTime() - s3Launched);
+        awaitReady(kafka, deadline, () -> Ports.accepts(kafkaPort) && KafkaServer.answers(bootstrapServers()));
+        kafkaStartup = Duration.ofNanos(System.nanoTime() - kafkaLaunched);
+    }
+
+    private static void awaitReady(ServerProcess server, Instant deadline, BooleanSupplier answers) {
+        while (true) {
+            if (!server.isAlive()) {
+                throw new IllegalStateException(server.name() + " exited during start-up; last lines of " + server.log()
+                        + ":\n" + server.logTail(40));
+            }
+            if (answers.getAsBoolean()) {
+                return;
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException(
+                        server.name() + " did not answer before the start timeout; last lines of " + server.log()
+                                + ":\n" + server.logTail(40));
+            }
+            Ports.sleep(Duration.ofMillis(200));
         }
-      }
     }
-  }
+
+    private static int chosenPort(String what, int port) {
+        if (port == 0) {
+            return Ports.free();
+        }
+        if (!Ports.isFree(port)) {
+            throw new IllegalStateException(what + " port " + port + " is already in use on 127.0.0.1");
+        }
+        return port;
+    }
+
+    /** For Kafka clients' {@code bootstrap.servers}. */
+    public String bootstrapServers() {
+        return "127.0.0.1:" + kafkaPort;
+    }
+
+    /** For {@code MinioClient.builder().endpoint(...)} (path-style, plain HTTP, any region). */
+    public String s3Endpoint() {
+        return S3Server.endpoint(s3Port);
+    }
+
+    public String accessKey() {
+        return config.accessKey();
+    }
+
+    public String secretKey() {
+        return config.secretKey();
+    }
+
+    public int kafkaPort() {
+        return kafkaPort;
+    }
+
+    public int kafkaControllerPort() {
+        return kafkaControllerPort;
+    }
+
+    public int s3Port() {
+        return s3Port;
+    }
+
+    public Path dataDir() {
+        return config.dataDir();
+    }
+
+    /** Launch to first describeCluster answer, including storage formatting on a fresh folder. */
+    public Duration kafkaStartup() {
+        return kafkaStartup;
+    }
+
+    /** Launch to first HTTP answer. */
+    public Duration s3Startup() {
+        return s3Startup;
+    }
+
+    /** Process ids of the server JVMs (Kafka, then S3Proxy, as far as launched). */
+    public List<Long> pids() {
+        return servers.stream().map(ServerProcess::pid).toList();
+    }
+
+    /** The connection settings as environment variables, e.g. for a service started by hand. */
+    public Map<String, String> environment() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers());
+        env.put("S3_ENDPOINT", s3Endpoint());
+        env.put("S3_ACCESS_KEY", accessKey());
+        env.put("S3_SECRET_KEY", secretKey());
+        return env;
+    }
+
+    /** Stops both servers, waits for them to exit, and fails if a port is still taken afterwards. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        stopServers();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException shuttingDown) {
+            // the JVM is already exiting; the hook is running or has run
+        }
+        List<String> taken = new ArrayList<>();
+        for (int port : new int[] {kafkaPort, kafkaControllerPort, s3Port}) {
+            if (!Ports.awaitFree(port, Duration.ofSeconds(10))) {
+                taken.add(Integer.toString(port));
+            }
+        }
+        if (!taken.isEmpty()) {
+            throw new IllegalStateException(
+                    "servers stopped but port(s) " + String.join(", ", taken) + " are still taken on 127.0.0.1");
+        }
+    }
+
+    /**
+     * Has {@code client} (e.g. the services started against this runtime) closed before the servers stop,
+     * also when the JVM is ending (Ctrl-C). Stopped the other way round, a trainer in mid-run waits out its
+     * Kafka timeouts before it can exit.
+     */
+    public void closeBeforeStopping(AutoCloseable client) {
+        synchronized (clients) {
+            clients.add(client);
+        }
+    }
+
+    private void stopServers() {
+        synchronized (clients) {
+            for (int i = clients.size() - 1; i >= 0; i--) {
+                try {
+                    clients.get(i).close();
+                } catch (Exception e) {
+                    System.err.println("LocalRuntime: closing " + clients.get(i) + " failed: " + e);
+                }
+            }
+            clients.clear();
+        }
+        synchronized (servers) {
+            servers.forEach(ServerProcess::requestStop);
+            for (ServerProcess server : servers) {
+                if (!server.awaitStop(config.stopTimeout())) {
+                    System.err.println("LocalRuntime: " + server.name() + " did not stop within " + config.stopTimeout()
+                            + " and was killed; see " + server.log());
+                }
+            }
+        }
+    }
 }

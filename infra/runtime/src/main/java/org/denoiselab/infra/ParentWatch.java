@@ -10,29 +10,33 @@ import java.util.Arrays;
  * Depends on nothing but the JDK, since it runs on the server's classpath.
  */
 public final class ParentWatch {
-  private ParentWatch() {}
+    private ParentWatch() {}
 
-  public static void main(String[] args) throws Exception {
-    if (args.length < 2) {
-      throw new IllegalArgumentException("usage: ParentWatch <parent-pid> <main-class> [args...]");
-    }
-    long parentPid = Long.parseLong(args[0]);
-    Thread watch = new Thread(() -> {
-      while (ProcessHandle.of(parentPid).map(ProcessHandle::isAlive).orElse(false)) {
-        try {
-          Thread.sleep(500);
-        } catch (InterruptedException e) {
-          return;
+    public static void main(String[] args) throws Exception {
+        if (args.length < 2) {
+            throw new IllegalArgumentException("usage: ParentWatch <parent-pid> <main-class> [args...]");
         }
-      }
-      System.err.println("ParentWatch: launcher " + parentPid + " is gone, shutting the server down");
-      // System.exit runs the server's own shutdown hooks (clean Kafka shutdown, Jetty stop)
-      System.exit(0);
-    }, "parent-watch");
-    watch.setDaemon(true);
-    watch.start();
+        long parentPid = Long.parseLong(args[0]);
+        Thread watch = new Thread(
+                () -> {
+                    while (ProcessHandle.of(parentPid)
+                            .map(ProcessHandle::isAlive)
+                            .orElse(false)) {
+                        try {
+                            Thread.sleep(500);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                    System.err.println("ParentWatch: launcher " + parentPid + " is gone, shutting the server down");
+                    // System.exit runs the server's own shutdown hooks (clean Kafka shutdown, Jetty stop)
+                    System.exit(0);
+                },
+                "parent-watch");
+        watch.setDaemon(true);
+        watch.start();
 
-    Method main = Class.forName(args[1]).getMethod("main", String[].class);
-    main.invoke(null, (Object) Arrays.copyOfRange(args, 2, args.length));
-  }
+        Method main = Class.forName(args[1]).getMethod("main", String[].class);
+        main.invoke(null, (Object) Arrays.copyOfRange(args, 2, args.length));
+    }
 }

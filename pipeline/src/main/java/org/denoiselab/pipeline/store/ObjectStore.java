@@ -1,0 +1,336 @@
+package org.denoiselab.pipeline.store;
+
+import io.minio.BucketExistsArgs;
+import io.minio.GetObjectArgs;
+import io.minio.ListObjectsArgs;
+import io.minio.MakeBucketArgs;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import io.minio.RemoveObjectArgs;
+import io.minio.Result;
+import io.minio.StatObjectArgs;
+import io.minio.StatObjectResponse;
+import io.minio.errors.ErrorResponseException;
+import io.minio.messages.Item;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/**
+ * The object store as the pipeline uses it (MinIO, S3, or the local S3 server alike, through the
+ * MinIO Java client). Every put computes the SHA-256 of the bytes, stores it as user metadata
+ * ("sha256") and returns it for the event; every get verifies the checksum the event carried.
+ * Failures are {@link ObjectStoreException}s naming bucket and key.
+ */
+public final class ObjectStore implements AutoCloseable {
+    /** user-metadata name under which the checksum is stored (x-amz-meta-sha256) */
+    public static final String SHA256_METADATA = "sha256";
+
+    private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+    private static final Set<String> NOT_FOUND = Set.of("NoSuchKey", "NoSuchObject", "NotFound", "ResourceNotFound");
+
+    /** What a put stored: the key, the hex SHA-256 and the size, as events carry them. */
+    public record Stored(String key, String sha256, long sizeBytes) {}
+
+    private final MinioClient client;
+    private final String endpoint;
+    private final String bucket;
+
+    /**
+     * @param endpoint  e.g. "http://localhost:9000"
+     * @param region    the bucket region; "us-east-1" for MinIO and the local server (saves a lookup)
+     */
+    public ObjectStore(String endpoint, String accessKey, String secretKey, String bucket, String region) {
+        this.endpoint = checkEndpoint(endpoint);
+        require("access key", accessKey);
+        require("secret key", secretKey);
+        if (bucket == null || !BUCKET.matcher(bucket).matches()) {
+            throw new IllegalArgumentException("object store bucket '" + bucket
+                    + "' is not a valid bucket name: 3-63 lower-case letters, digits, '.' or '-'");
+        }
+        this.bucket = bucket;
+        this.client = MinioClient.builder()
+                .endpoint(endpoint)
+                .credentials(accessKey, secretKey)
+                .region(region == null || region.isBlank() ? "us-east-1" : region)
+                .build();
+        // fail fast on a dead endpoint, but give large checkpoints time to move
+        client.setTimeout(TimeUnit.SECONDS.toMillis(10), TimeUnit.MINUTES.toMillis(10), TimeUnit.MINUTES.toMillis(10));
+    }
+
+    public ObjectStore(String endpoint, String accessKey, String secretKey, String bucket) {
+        this(endpoint, accessKey, secretKey, bucket, null);
+    }
+
+    public String bucket() {
+        return bucket;
+    }
+
+    public String endpoint() {
+        return endpoint;
+    }
+
+    /** Creates the bucket unless it exists (safe when several services start at once). */
+    public void ensureBucket() {
+        try {
+            if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
+                client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
+            }
+        } catch (ErrorResponseException e) {
+            String code = e.errorResponse().code();
+            if (!"BucketAlreadyOwnedByYou".equals(code) && !"BucketAlreadyExists".equals(code)) {
+                throw failure(null, "create bucket", e);
+            }
+        } catch (Exception e) {
+            throw failure(null, "create bucket", e);
+        }
+    }
+
+    public Stored put(String key, byte[] bytes) {
+        String sha = Sha256.hex(bytes);
+        upload(key, new ByteArrayInputStream(bytes), bytes.length, sha);
+        return new Stored(key, sha, bytes.length);
+    }
+
+    /** Reads the file twice (checksum first, because metadata is sent before the bytes). */
+    public Stored put(String key, Path file) {
+        try {
+            long size = Files.size(file);
+            String sha = Sha256.hex(file);
+            try (InputStream in = Files.newInputStream(file)) {
+                upload(key, in, size, sha);
+            }
+            return new Stored(key, sha, size);
+        } catch (IOException e) {
+            throw new ObjectStoreException(
+                    key, "cannot read '" + file + "' to store it as '" + key + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** Spools the stream to a temporary file while hashing it, then stores that file. */
+    public Stored put(String key, InputStream in, long size) {
+        Path spool = null;
+        try {
+            spool = Files.createTempFile("objectstore-", ".part");
+            Sha256.Stored copied;
+            try (OutputStream out = Files.newOutputStream(spool)) {
+                copied = Sha256.copy(in, out);
+            }
+            if (copied.size() != size) {
+                throw new ObjectStoreException(
+                        key, "stream for '" + key + "' had " + copied.size() + " bytes, expected " + size, null);
+            }
+            return put(key, spool);
+        } catch (IOException e) {
+            throw new ObjectStoreException(
+                    key, "cannot read the stream to store as '" + key + "': " + e.getMessage(), e);
+        } finally {
+            deleteQuietly(spool);
+        }
+    }
+
+    /** The object's bytes, verified against {@code expectedSha256} (the checksum its event carried). */
+    public byte[] get(String key, String expectedSha256) {
+        byte[] bytes;
+        try (InputStream in = client.getObject(
+                GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+            bytes = in.readAllBytes();
+        } catch (Exception e) {
+            throw failure(key, "get", e);
+        }
+        verify(key, expectedSha256, Sha256.hex(bytes));
+        return bytes;
+    }
+
+    /**
+     * Downloads into {@code target} (replacing it) only if the checksum matches; a partial or wrong
+     * download never appears at {@code target}.
+     */
+    public void download(String key, String expectedSha256, Path target) {
+        Path dir = target.toAbsolutePath().getParent();
+        Path part = null;
+        try {
+            Files.createDirectories(dir);
+            part = Files.createTempFile(dir, target.getFileName().toString(), ".part");
+            Sha256.Stored got;
+            try (InputStream in = client.getObject(
+                            GetObjectArgs.builder().bucket(bucket).object(key).build());
+                    OutputStream out = Files.newOutputStream(part)) {
+                got = Sha256.copy(in, out);
+            }
+            verify(key, expectedSha256, got.sha256());
+            Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            part = null;
+        } catch (ObjectStoreException e) {
+            throw e;
+        } catch (Exception e) {
+            throw failure(key, "download to '" + target + "'", e);
+        } finally {
+            deleteQuietly(part);
+        }
+    }
+
+    /** The checksum recorded when the object was put, if the object exists and has one. */
+    public Optional<String> storedSha256(String key) {
+        return stat(key).flatMap(ObjectStore::sha256Of);
+    }
+
+    private static Optional<String> sha256Of(StatObjectResponse s) {
+        for (Map.Entry<String, String> e : s.userMetadata().entrySet()) {
+            String name = e.getKey().toLowerCase(Locale.ROOT);
+            if (name.equals(SHA256_METADATA) || name.equals("x-amz-meta-" + SHA256_METADATA)) {
+                return Optional.ofNullable(e.getValue());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** What a put stored under {@code key} (checksum and size), if the object exists and has a checksum. */
+    public Optional<Stored> stored(String key) {
+        return stat(key).flatMap(s -> sha256Of(s).map(sha -> new Stored(key, sha, s.size())));
+    }
+
+    /** Keys of all objects whose key starts with {@code prefix}, in key order. */
+    public List<String> list(String prefix) {
+        List<String> keys = new ArrayList<>();
+        try {
+            for (Result<Item> r : client.listObjects(ListObjectsArgs.builder()
+                    .bucket(bucket)
+                    .prefix(prefix)
+                    .recursive(true)
+                    .build())) {
+                Item item = r.get();
+                if (!item.isDir()) {
+                    keys.add(item.objectName());
+                }
+            }
+        } catch (Exception e) {
+            throw failure(null, "list '" + prefix + "*'", e);
+        }
+        keys.sort(null);
+        return keys;
+    }
+
+    public boolean exists(String key) {
+        return stat(key).isPresent();
+    }
+
+    /** Removes the object; removing a missing object is not an error. */
+    public void delete(String key) {
+        try {
+            client.removeObject(
+                    RemoveObjectArgs.builder().bucket(bucket).object(key).build());
+        } catch (Exception e) {
+            throw failure(key, "delete", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.close();
+        } catch (Exception e) {
+            // the HTTP client's pools hold nothing that must outlive us
+        }
+    }
+
+    /** Throws ChecksumMismatch naming the key and both sums; a null expectation is a caller bug. */
+    static void verify(String key, String expected, String actual) {
+        if (expected == null || expected.isBlank()) {
+            throw new IllegalArgumentException("no expected sha256 given for '" + key + "'");
+        }
+        if (!expected.equalsIgnoreCase(actual)) {
+            throw new ObjectStoreException.ChecksumMismatch(key, expected.toLowerCase(Locale.ROOT), actual);
+        }
+    }
+
+    static String contentType(String key) {
+        String k = key.toLowerCase(Locale.ROOT);
+        if (k.endsWith(".png")) return "image/png";
+        if (k.endsWith(".json")) return "application/json";
+        return "application/octet-stream";
+    }
+
+    private Optional<StatObjectResponse> stat(String key) {
+        try {
+            return Optional.of(client.statObject(
+                    StatObjectArgs.builder().bucket(bucket).object(key).build()));
+        } catch (ErrorResponseException e) {
+            if (NOT_FOUND.contains(e.errorResponse().code())) {
+                return Optional.empty();
+            }
+            throw failure(key, "stat", e);
+        } catch (Exception e) {
+            throw failure(key, "stat", e);
+        }
+    }
+
+    private void upload(String key, InputStream in, long size, String sha) {
+        try {
+            client.putObject(PutObjectArgs.builder().bucket(bucket).object(key).stream(in, size, -1)
+                    .contentType(contentType(key))
+                    .userMetadata(Map.of(SHA256_METADATA, sha))
+                    .build());
+        } catch (Exception e) {
+            throw failure(key, "put", e);
+        }
+    }
+
+    private ObjectStoreException failure(String key, String operation, Exception e) {
+        if (key != null
+                && e instanceof ErrorResponseException r
+                && NOT_FOUND.contains(r.errorResponse().code())) {
+            return new ObjectStoreException.NotFound(bucket, key, e);
+        }
+        String detail = e instanceof ErrorResponseException r
+                ? r.errorResponse().code() + ": " + r.errorResponse().message()
+                : e.getClass().getSimpleName() + ": " + e.getMessage();
+        String what = key == null ? "bucket '" + bucket + "'" : "object '" + key + "' in bucket '" + bucket + "'";
+        return new ObjectStoreException(key, operation + " failed for " + what + " at " + endpoint + ": " + detail, e);
+    }
+
+    private static String checkEndpoint(String endpoint) {
+        require("endpoint", endpoint);
+        try {
+            URI uri = URI.create(endpoint);
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw new IllegalArgumentException("no scheme or host");
+            }
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "object store endpoint '" + endpoint + "' is not an http(s) URL like http://localhost:9000: "
+                            + e.getMessage(),
+                    e);
+        }
+        return endpoint;
+    }
+
+    private static void require(String what, String value) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("object store " + what + " is missing");
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        if (p != null) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException ignored) {
+                // a leftover temp file is harmless
+            }
+        }
+    }
+}

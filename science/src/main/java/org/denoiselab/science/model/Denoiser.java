@@ -1,0 +1,68 @@
+package org.denoiselab.science.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+
+/**
+ * A network that maps a noisy sample z (B x C x H x W), flow time t [B] and class labels [B] to its raw
+ * output (same shape as z), which the diffusion math reads as x, eps or v. The weights are passed in, so
+ * the same model runs on its live weights (training) or on their EMA (sampling).
+ */
+public abstract class Denoiser implements AutoCloseable {
+    protected final NDManager manager;
+    protected final ParamSet params;
+    private final int numClasses;
+    private final int[] sampleShape;
+
+    protected Denoiser(NDManager parent, int numClasses, int[] sampleShape) {
+        this.manager = parent.newSubManager();
+        this.params = new ParamSet(manager);
+        this.numClasses = numClasses;
+        this.sampleShape = sampleShape.clone();
+    }
+
+    /**
+     * The raw output for noisy samples z [B, C, H, W] at flow times t [B] with class labels [B] (int64;
+     * {@link #numClasses()} is the null class). Results land in z's manager.
+     */
+    public final NDArray forward(ParamSet weights, NDArray z, NDArray t, NDArray labels) {
+        return forwardConditioned(weights, z, t, classCondition(weights, labels));
+    }
+
+    /**
+     * What a forward pass needs of the labels [B], computed once so that a sampler calling the network
+     * many times on the same labels does not repeat it (JiT: the label embedding [B, hidden]; null for a
+     * model that ignores labels). In the labels' manager.
+     */
+    public abstract NDArray classCondition(ParamSet weights, NDArray labels);
+
+    /** {@link #forward} with the labels' {@link #classCondition} computed beforehand. */
+    public abstract NDArray forwardConditioned(ParamSet weights, NDArray z, NDArray t, NDArray classCondition);
+
+    /** the live (trainable) weights */
+    public ParamSet params() {
+        return params;
+    }
+
+    /** number of real classes; label {@code numClasses()} is the null class used for guidance */
+    public int numClasses() {
+        return numClasses;
+    }
+
+    /** C, H, W of one sample */
+    public int[] sampleShape() {
+        return sampleShape.clone();
+    }
+
+    public NDManager manager() {
+        return manager;
+    }
+
+    /** a one-line description for logs: architecture and parameter count */
+    public abstract String describe();
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

@@ -1,0 +1,139 @@
+package org.denoiselab.science.spec;
+
+import org.denoiselab.science.data.DatasetKind;
+import org.denoiselab.science.diffusion.LossSpace;
+import org.denoiselab.science.diffusion.Method;
+import org.denoiselab.science.diffusion.Prediction;
+import org.denoiselab.science.diffusion.Solver;
+import org.denoiselab.science.diffusion.TimeSampling;
+import org.denoiselab.science.eval.Extractor;
+import org.denoiselab.science.model.Arch;
+import org.denoiselab.science.model.JitSize;
+
+/**
+ * One fully resolved training run: everything the trainer, sampler and evaluator need, with no
+ * lists left (a sweep in an experiment request expands into one RunSpec per combination, see the
+ * experiment module). Every choice is a science enum ({@link Choice}); the experiment module's JSON
+ * mapper writes them by label, so events read {@code "prediction": "x"}.
+ *
+ * @param runId           stable id, also the Kafka key and the object-store prefix
+ * @param experimentId    the request this run came from
+ * @param dataset         what to train on
+ * @param model           the denoiser
+ * @param method          flow matching (the paper) or the DDPM eps baseline
+ * @param prediction      network output (x, eps, v); DDPM uses eps
+ * @param loss            loss space (x, eps, v); the paper's recommendation is x-prediction, v-loss
+ * @param train           optimisation settings
+ * @param sampling        how checkpoints are sampled
+ * @param eval            how samples are scored
+ */
+public record RunSpec(
+        String runId,
+        String experimentId,
+        DatasetSpec dataset,
+        ModelSpec model,
+        Method method,
+        Prediction prediction,
+        LossSpace loss,
+        TrainSpec train,
+        SamplingSpec sampling,
+        EvalSpec eval) {
+
+    /**
+     * @param kind      what to read
+     * @param location  file or folder (null = the kind's default, e.g. Debian's Fashion-MNIST path)
+     * @param imageSize side length in pixels after resizing (celeba); 0 or the native size otherwise
+     * @param toyDim    D of the toy manifold (ignored for images)
+     * @param limit     use only the first N training samples (0 = all), to fit a CPU budget
+     */
+    public record DatasetSpec(DatasetKind kind, String location, int imageSize, int toyDim, int limit) {}
+
+    /**
+     * @param arch       jit, or mlp (the toy denoiser)
+     * @param size       JiT size (null for mlp)
+     * @param patch      patch side; must divide the image side
+     * @param bottleneck patch-embedding bottleneck width, 0 = a single Linear
+     * @param mlpWidth   hidden width of the toy MLP
+     * @param mlpDepth   number of layers of the toy MLP
+     */
+    public record ModelSpec(Arch arch, JitSize size, int patch, int bottleneck, int mlpWidth, int mlpDepth) {}
+
+    /**
+     * @param epochs             passes over the (limited) data
+     * @param batchSize          images per step
+     * @param learningRate       AdamW learning rate (constant after warm-up)
+     * @param warmupSteps        linear warm-up length
+     * @param emaDecay           EMA of the weights used for sampling
+     * @param timeSampling       how t is drawn
+     * @param tMean              logit-normal mean, the reference's P_mean (-0.8)
+     * @param tStd               logit-normal std, the reference's P_std (0.8)
+     * @param noiseScale         std of the noise (1 up to 256 px)
+     * @param labelDropProb      probability of replacing a label with the null class
+     * @param checkpointEvery    epochs between checkpoints
+     * @param seed               seeds shuffling, init and noise
+     */
+    public record TrainSpec(
+            int epochs,
+            int batchSize,
+            double learningRate,
+            int warmupSteps,
+            double emaDecay,
+            TimeSampling timeSampling,
+            double tMean,
+            double tStd,
+            double noiseScale,
+            double labelDropProb,
+            int checkpointEvery,
+            long seed) {}
+
+    /**
+     * @param solver          euler or heun (flow); ancestral (DDPM)
+     * @param steps           solver steps (flow); network calls of the strided ancestral chain (DDPM, T = 1000
+     *                        is the full chain)
+     * @param gridSize        side of the PNG grid (gridSize^2 images)
+     * @param numEval         samples generated for FID/IS
+     * @param seed            fixed so grids of successive epochs are comparable
+     * @param cfgScale        classifier-free guidance scale (1 = none)
+     * @param cfgIntervalLow  guidance applies where low < t < high (t = 0 included when low = 0), scale 1
+     *                        elsewhere; the paper's interval is (0.1, 1) (reference interval_min/max)
+     * @param cfgIntervalHigh see cfgIntervalLow
+     * @param clipDenoised    DDPM: clip the predicted x0 to [-1, 1] at each ancestral step (reference default)
+     */
+    public record SamplingSpec(
+            Solver solver,
+            int steps,
+            int gridSize,
+            int numEval,
+            long seed,
+            double cfgScale,
+            double cfgIntervalLow,
+            double cfgIntervalHigh,
+            boolean clipDenoised) {
+        /** the paper's guidance interval (0.1, 1) */
+        public static final double DEFAULT_CFG_LOW = 0.1;
+
+        public static final double DEFAULT_CFG_HIGH = 1.0;
+
+        /** the paper's guidance interval and clipped DDPM steps */
+        public SamplingSpec(Solver solver, int steps, int gridSize, int numEval, long seed, double cfgScale) {
+            this(solver, steps, gridSize, numEval, seed, cfgScale, DEFAULT_CFG_LOW, DEFAULT_CFG_HIGH, true);
+        }
+
+        /** true when guidance is on at flow time t */
+        public boolean guidedAt(double t) {
+            return t < cfgIntervalHigh && (cfgIntervalLow == 0 || t > cfgIntervalLow);
+        }
+
+        /** the same settings with another number of steps */
+        public SamplingSpec withSteps(int newSteps) {
+            return new SamplingSpec(
+                    solver, newSteps, gridSize, numEval, seed, cfgScale, cfgIntervalLow, cfgIntervalHigh, clipDenoised);
+        }
+    }
+
+    /**
+     * @param extractor       classifier (the project's own, reported as fd_classifier), inception, or none
+     * @param referenceStats  object key or path of reference statistics (.npz); null = computed from the dataset
+     */
+    public record EvalSpec(Extractor extractor, String referenceStats) {}
+}

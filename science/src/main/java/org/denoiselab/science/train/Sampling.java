@@ -1,0 +1,108 @@
+package org.denoiselab.science.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+import org.denoiselab.science.diffusion.Ddpm;
+import org.denoiselab.science.diffusion.FlowSampler;
+import org.denoiselab.science.diffusion.Method;
+import org.denoiselab.science.diffusion.Network;
+import org.denoiselab.science.model.Denoiser;
+import org.denoiselab.science.model.ParamSet;
+import org.denoiselab.science.spec.RunSpec;
+import org.denoiselab.science.tensor.NoGrad;
+import org.denoiselab.science.tensor.Scalars;
+import org.denoiselab.science.tensor.Tensors;
+
+/**
+ * Generates samples from a model's weights (normally the EMA) with the run's sampler and a fixed seed, so
+ * that grids of successive checkpoints start from the same noise and are comparable. Labels cycle through
+ * the classes (sample i gets class i mod classes). With a guidance scale w other than 1 the output is
+ * uncond + w (cond - uncond) where the flow time lies in the run's guidance interval, and cond alone
+ * outside it (the paper's CFG interval; reference denoiser.py, _forward_sample). The raw outputs are
+ * combined: every conversion to v is affine in the output with the same coefficients for both, so this
+ * equals the reference's combination of velocities.
+ */
+public final class Sampling {
+    /** samples per forward batch: bounds memory independently of how many are requested */
+    private static final int CHUNK = 256;
+
+    private Sampling() {}
+
+    /** @return n samples, C*H*W floats each (CHW), in model space (roughly [-1, 1], not clipped) */
+    public static float[] generate(
+            Denoiser model, ParamSet weights, RunSpec spec, RunSpec.SamplingSpec sampling, int n) {
+        int[] shape = model.sampleShape();
+        int length = shape[0] * shape[1] * shape[2];
+        float[] out = new float[n * length];
+        try (NoGrad ignored = NoGrad.enter()) {
+            JniUtils.setSeed(sampling.seed());
+            for (int start = 0; start < n; start += CHUNK) {
+                int count = Math.min(CHUNK, n - start);
+                try (NDManager s = model.manager().newSubManager()) {
+                    long[] labels = new long[count];
+                    for (int i = 0; i < count; i++) {
+                        labels[i] = (start + i) % model.numClasses();
+                    }
+                    NDArray y = Tensors.of(s, labels);
+                    NDArray noise = s.randomNormal(new Shape(count, shape[0], shape[1], shape[2]));
+                    double noiseScale = spec.train().noiseScale();
+                    if (noiseScale != 1.0) {
+                        noise = Scalars.mul(noise, noiseScale);
+                    }
+                    Network net = guided(model, weights, y, sampling);
+                    NDArray x = spec.method() == Method.DDPM
+                            ? new Ddpm().sample(net, noise, sampling.steps(), sampling.clipDenoised())
+                            : FlowSampler.sample(net, spec.prediction(), noise, sampling.steps(), sampling.solver());
+                    System.arraycopy(x.toFloatArray(), 0, out, start * length, count * length);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The network of one chunk: the class conditions of its labels (and of the null class when guided)
+     * are computed here, once, and reused at every call.
+     */
+    static Network guided(Denoiser model, ParamSet weights, NDArray labels, RunSpec.SamplingSpec sampling) {
+        NDArray cond = model.classCondition(weights, labels);
+        double scale = sampling.cfgScale();
+        if (scale == 1.0) {
+            return (z, t) -> model.forwardConditioned(weights, z, t, cond);
+        }
+        NDArray nullCond;
+        try (NDArray nullLabels = Scalars.add(labels.zerosLike(), model.numClasses())) {
+            nullCond = model.classCondition(weights, nullLabels);
+        }
+        return new Network() {
+            @Override
+            public NDArray apply(NDArray z, NDArray t) {
+                // times differ per sample: the interval is decided per sample, from t read back once
+                float[] times = t.toFloatArray();
+                float[] w = new float[times.length];
+                for (int i = 0; i < times.length; i++) {
+                    w[i] = sampling.guidedAt(times[i]) ? (float) scale : 1f;
+                }
+                NDArray c = model.forwardConditioned(weights, z, t, cond);
+                NDArray u = model.forwardConditioned(weights, z, t, nullCond);
+                long[] perSample = new long[z.getShape().dimension()];
+                java.util.Arrays.fill(perSample, 1L);
+                perSample[0] = times.length;
+                NDArray wb = Tensors.of(z.getManager(), w, new Shape(perSample));
+                return u.add(c.sub(u).mul(wb));
+            }
+
+            @Override
+            public NDArray apply(NDArray z, NDArray t, double time) {
+                NDArray c = model.forwardConditioned(weights, z, t, cond);
+                if (!sampling.guidedAt(time)) {
+                    return c; // scale 1: the unconditional pass would cancel out
+                }
+                NDArray u = model.forwardConditioned(weights, z, t, nullCond);
+                return u.add(Scalars.mul(c.sub(u), scale));
+            }
+        };
+    }
+}
