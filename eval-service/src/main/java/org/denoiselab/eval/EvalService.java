@@ -39,6 +39,6 @@ public class EvalService {
                 evaluator,
                 pipeline.producer(),
                 registry,
-                ConsumerLoop.Options.defaults()));
+                pipeline.loopOptions()));
     }
 }

@@ -6,6 +6,7 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,7 @@ import org.denoiselab.pipeline.kafka.PipelineProducer;
 import org.denoiselab.pipeline.kafka.TopicReader;
 import org.denoiselab.pipeline.kafka.Topics;
 import org.denoiselab.pipeline.store.ObjectStore;
+import org.denoiselab.science.util.Engines;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -48,6 +50,22 @@ public class Pipeline {
     @ConfigProperty(name = "denoise.kafka.create-topics", defaultValue = "true")
     boolean createTopics;
 
+    /**
+     * true on a GPU trainer: before anything connects, the service checks that PyTorch sees a GPU and stops
+     * (non-zero exit) with the reason otherwise; later device choices never fall back to the CPU
+     * (DENOISE_REQUIRE_GPU)
+     */
+    @ConfigProperty(name = "denoise.require-gpu", defaultValue = "false")
+    boolean requireGpu;
+
+    /**
+     * seconds the work in hand gets to stop when the service shuts down (or loses the record's partition)
+     * before it is interrupted; 1..3600 (DENOISE_SHUTDOWN_GRACE_SECONDS). The GPU trainer sets it below its
+     * pod's termination grace period, so a checkpoint being stored is finished and published.
+     */
+    @ConfigProperty(name = "denoise.shutdown-grace-seconds", defaultValue = "60")
+    int shutdownGraceSeconds;
+
     private KafkaClients.Connection connection;
 
     private ObjectStore store;
@@ -58,6 +76,15 @@ public class Pipeline {
 
     @PostConstruct
     void connect() {
+        if (shutdownGraceSeconds < 1 || shutdownGraceSeconds > 3600) {
+            throw new IllegalStateException("DENOISE_SHUTDOWN_GRACE_SECONDS (denoise.shutdown-grace-seconds): "
+                    + shutdownGraceSeconds + " is out of range, expected 1..3600 seconds");
+        }
+        if (requireGpu) {
+            // before any consumer starts: a trainer without its GPU must not take a run
+            Engines.requireGpu();
+            LOG.infof("%s: GPU required and present (DENOISE_REQUIRE_GPU=true)", serviceName);
+        }
         connection = KafkaSecurity.connection(kafka);
         admin = KafkaClients.admin(connection, serviceName + "-admin");
         String topics;
@@ -99,6 +126,11 @@ public class Pipeline {
 
     public String serviceName() {
         return serviceName;
+    }
+
+    /** The consumer loops' options: the defaults with the configured shutdown grace. */
+    public ConsumerLoop.Options loopOptions() {
+        return ConsumerLoop.Options.defaults().withCancelGrace(Duration.ofSeconds(shutdownGraceSeconds));
     }
 
     /** Consumer settings for a group member of this service. */

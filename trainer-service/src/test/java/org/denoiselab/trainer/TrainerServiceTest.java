@@ -122,6 +122,19 @@ class TrainerServiceTest {
                 .statusCode(200)
                 .body("runId", hasItem(runIds.iterator().next()));
         given().get("/runs/no-such-run").then().statusCode(404);
+
+        // this replica trains both runs: per-run gauges while each is in hand, none left once both ended
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        for (String runId : runIds) {
+            while (!"COMPLETED".equals(given().get("/runs/" + runId).path("state"))) {
+                assertTrue(System.nanoTime() < deadline, "run " + runId + " did not complete");
+                sleep();
+            }
+        }
+        String metrics =
+                given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertTrue(metrics.contains("trainer_runs_completed_total 2.0"), metrics);
+        assertTrue(!metrics.contains("trainer_run_loss{") && !metrics.contains("trainer_run_epoch{"), metrics);
     }
 
     @Test
