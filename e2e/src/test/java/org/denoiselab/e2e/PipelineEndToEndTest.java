@@ -117,6 +117,7 @@ class PipelineEndToEndTest {
                 .send(
                         HttpRequest.newBuilder(URI.create(services.url("trainer-service") + "/experiments"))
                                 .header("Content-Type", "application/json")
+                                .header("Authorization", "Bearer " + services.apiToken())
                                 .POST(HttpRequest.BodyPublishers.ofString(TINY))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
@@ -196,6 +197,7 @@ class PipelineEndToEndTest {
         HttpResponse<String> accepted = http.send(
                 HttpRequest.newBuilder(URI.create(services.url(second) + "/experiments"))
                         .header("Content-Type", "application/json")
+                        .header("Authorization", "Bearer " + services.apiToken())
                         .POST(HttpRequest.BodyPublishers.ofString(request))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());

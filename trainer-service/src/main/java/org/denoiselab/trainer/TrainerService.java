@@ -8,6 +8,7 @@ import jakarta.inject.Inject;
 import org.denoiselab.pipeline.kafka.ConsumerLoop;
 import org.denoiselab.pipeline.kafka.TopicReader;
 import org.denoiselab.pipeline.kafka.Topics;
+import org.denoiselab.service.ApiAuth;
 import org.denoiselab.service.Pipeline;
 
 /**
@@ -37,9 +38,13 @@ public class TrainerService {
     @Inject
     TrainerRole role;
 
+    @Inject
+    ApiAuth auth;
+
     void start(@Observes StartupEvent event) {
         role.check();
         if (role.takesRequests()) {
+            auth.requireTokensFor("POST /experiments");
             pipeline.start(
                     new TopicReader(Topics.RUN_STATUS, pipeline.reader(Topics.RUN_STATUS), statuses::apply, registry));
             pipeline.start(new ConsumerLoop(

@@ -31,6 +31,7 @@ class IntakeOnlyTrainerTest {
     @Test
     void takesRequestsButNeverTrains() {
         given().contentType("application/json")
+                .header("Authorization", "Bearer " + LocalRuntimeResource.API_TOKEN)
                 .body("{\"preset\": \"quick\", \"prediction\": [\"x\", \"v\"]}")
                 .post("/experiments")
                 .then()

@@ -38,6 +38,7 @@ class TrainingOnlyTrainerTest {
     @Test
     void consumesRunsOnlyAndPointsRequestsToTheIntake() {
         given().contentType("application/json")
+                .header("Authorization", "Bearer " + LocalRuntimeResource.API_TOKEN)
                 .body("{\"preset\": \"quick\"}")
                 .post("/experiments")
                 .then()
