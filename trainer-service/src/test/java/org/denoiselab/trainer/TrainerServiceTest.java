@@ -62,7 +62,33 @@ class TrainerServiceTest {
                 new String[] {"{\"preset\": \"quick\", \"train\": {\"batchSize\": -4}}", "train.batchSize"});
         BAD.put("no-dataset", new String[] {"{\"preset\": \"cifar10\"}", "dataset.location"});
         BAD.put("missing-dataset", new String[] {
-            "{\"preset\": \"fmnist\", \"dataset\": {\"location\": \"/nowhere/fmnist\"}}", "dataset.location"
+            "{\"preset\": \"fmnist\", \"dataset\": {\"location\": \"/usr/share/datasets/nowhere\"}}",
+            "dataset.location: no dataset at '/usr/share/datasets/nowhere'"
+        });
+        // outside the data roots (DENOISE_DATA_ROOTS, default /usr/share/datasets): refused without looking
+        BAD.put("outside-roots", new String[] {
+            "{\"preset\": \"fmnist\", \"dataset\": {\"location\": \"/etc\"}}",
+            "dataset.location: '/etc' is outside the allowed data roots (/usr/share/datasets)"
+        });
+        BAD.put("escape-roots", new String[] {
+            "{\"preset\": \"fmnist\", \"dataset\": {\"location\": \"/usr/share/datasets/../../../etc\"}}",
+            "dataset.location: '/usr/share/datasets/../../../etc' is outside the allowed data roots"
+        });
+        BAD.put("dataset-key", new String[] {
+            "{\"preset\": \"fmnist\", \"dataset\": {\"location\": \"models/classifier-fmnist\"}}",
+            "dataset.location: 'models/classifier-fmnist' is not an absolute path"
+        });
+        BAD.put("stats-outside", new String[] {
+            "{\"preset\": \"quick\", \"evaluation\": {\"referenceStats\": \"/etc/passwd\"}}",
+            "evaluation.referenceStats: '/etc/passwd' is outside the allowed data roots"
+        });
+        BAD.put("stats-key", new String[] {
+            "{\"preset\": \"quick\", \"evaluation\": {\"referenceStats\": \"runs/r1/checkpoints/epoch-0001.safetensors\"}}",
+            "evaluation.referenceStats: 'runs/r1/checkpoints/epoch-0001.safetensors' is neither a path under"
+        });
+        BAD.put("stats-missing", new String[] {
+            "{\"preset\": \"quick\", \"evaluation\": {\"referenceStats\": \"stats/none.npz\"}}",
+            "evaluation.referenceStats: no object 'stats/none.npz' in bucket"
         });
     }
 
@@ -180,6 +206,36 @@ class TrainerServiceTest {
                 .then()
                 .statusCode(400)
                 .body("problems.field", hasItem("colour"));
+    }
+
+    /** a path outside the data roots gets one answer whether it exists or not: no endpoint probes the file system */
+    @Test
+    void pathsOutsideTheDataRootsAreRefusedAliveOrNot() {
+        String existing = refusal("/etc/passwd");
+        String missing = refusal("/etc/no-such-file");
+        assertEquals(
+                "dataset.location: '/etc/passwd' is outside the allowed data roots (/usr/share/datasets)", existing);
+        assertEquals(existing.replace("/etc/passwd", "P"), missing.replace("/etc/no-such-file", "P"));
+        String stats = authorized()
+                .contentType("application/json")
+                .body("{\"preset\": \"quick\", \"evaluation\": {\"referenceStats\": \"/proc/self/environ\"}}")
+                .post("/experiments")
+                .then()
+                .statusCode(400)
+                .extract()
+                .path("problems[0].field");
+        assertEquals("evaluation.referenceStats", stats);
+    }
+
+    private static String refusal(String location) {
+        return authorized()
+                .contentType("application/json")
+                .body("{\"preset\": \"fmnist\", \"dataset\": {\"location\": \"" + location + "\"}}")
+                .post("/experiments")
+                .then()
+                .statusCode(400)
+                .extract()
+                .path("error");
     }
 
     /** POST /experiments needs the bearer token: none, a wrong one or another scheme is 401 and publishes nothing */
