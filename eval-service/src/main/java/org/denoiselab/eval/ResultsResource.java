@@ -10,20 +10,18 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import org.denoiselab.pipeline.events.EvaluationEvent;
 import org.denoiselab.pipeline.store.ObjectLayout;
-import org.denoiselab.pipeline.store.ObjectStoreException;
 import org.denoiselab.science.spec.RunSpec;
 import org.denoiselab.service.Pipeline;
 
 /**
- * Results of an experiment: JSON (GET /experiments/{id}/results), a page with the FD/IS table and the
- * grids (GET /experiments/{id}), and the grid images themselves from the store (GET /objects/{key}).
+ * Results of an experiment: JSON (GET /experiments/{id}/results) and a page with the FD/IS table and the
+ * grids (GET /experiments/{id}); the grid images themselves come from {@link ObjectsResource}.
  */
 @Path("/")
 public class ResultsResource {
@@ -83,28 +81,6 @@ public class ResultsResource {
     @Produces(MediaType.TEXT_HTML)
     public TemplateInstance page(@PathParam("id") String id) {
         return Templates.results(collect(id));
-    }
-
-    /** Run objects only (grids, batches), not arbitrary keys of the bucket. */
-    @GET
-    @Path("objects/{key: .+}")
-    public Response object(@PathParam("key") String key) {
-        if (!key.startsWith("runs/") || key.contains("..")) {
-            throw new NotFoundException("only run objects (runs/...) are served");
-        }
-        try {
-            // the checksum recorded at upload, so a damaged object is refused rather than served
-            String sha = pipeline.store()
-                    .storedSha256(key)
-                    .orElseThrow(() -> new NotFoundException("no object '" + key + "' with a recorded checksum"));
-            byte[] bytes = pipeline.store().get(key, sha);
-            String type = key.endsWith(".png") ? "image/png" : MediaType.APPLICATION_OCTET_STREAM;
-            return Response.ok(bytes, type)
-                    .header("Cache-Control", "max-age=3600")
-                    .build();
-        } catch (ObjectStoreException.NotFound e) {
-            throw new NotFoundException("no object '" + key + "'");
-        }
     }
 
     private ExperimentResults collect(String id) {
