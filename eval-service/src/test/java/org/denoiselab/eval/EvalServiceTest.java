@@ -89,8 +89,10 @@ class EvalServiceTest {
                 .contentType(containsString("text/html"))
                 .body(
                         containsString(spec.runId()),
-                        containsString("fd_classifier 25.50"),
-                        containsString("/objects/" + ObjectLayout.grid(spec.runId(), 1)));
+                        containsString("FD (fd_classifier), lower is better"),
+                        containsString("epoch 2 · FD 25.5 · IS 3"),
+                        // relative: /experiments/{id} -> ../objects/...
+                        containsString("data-grid=\"../objects/" + ObjectLayout.grid(spec.runId(), 1) + "\""));
         byte[] served = given().get("/objects/" + ObjectLayout.grid(spec.runId(), 1))
                 .then()
                 .statusCode(200)
