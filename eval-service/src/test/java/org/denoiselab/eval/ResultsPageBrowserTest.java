@@ -124,9 +124,43 @@ class ResultsPageBrowserTest {
         assertTrue(listDom.contains("fmnist · JiT-T · flow matching, v-loss"), listDom);
         browser.screenshot(list.toString(), Path.of("target/experiments-page.png"), 1360, 500, Duration.ofSeconds(2));
 
+        // what the page's refresh loop compares: its version changes once a run moves on
+        String before = version(
+                given().get("/experiments/" + EXPERIMENT).then().extract().asString());
+        RunSpec queued = specs().stream()
+                .filter(x -> x.prediction() == Prediction.V && x.model().patch() == 28)
+                .findFirst()
+                .orElseThrow();
+        LocalRuntime rt = LocalRuntimeResource.runtime();
+        try (PipelineProducer producer = new PipelineProducer(KafkaClients.producer(rt.bootstrapServers(), "test"))) {
+            producer.publish(Topics.RUN_STATUS, RunStatus.running(queued, 0, 10, 144, 0.7, 120.0, 160.0));
+        }
+        long until = System.nanoTime() + WAIT.toNanos();
+        String after;
+        do {
+            assertTrue(System.nanoTime() < until, "the page never showed the v run running");
+            Thread.sleep(250);
+            after = given().get("/experiments/" + EXPERIMENT).then().extract().asString();
+        } while (!after.contains("2 running"));
+        assertFalse(before.equals(version(after)), "a new version for the refresh loop");
+
         // the JSON beside it is unchanged
         given().get("/experiments/" + EXPERIMENT + "/results").then().statusCode(200);
         given().get("/experiments/exp-nobody").then().statusCode(404);
+    }
+
+    private static String version(String html) {
+        Matcher m = Pattern.compile("id=\"live\" data-version=\"([0-9a-f]+)\"").matcher(html);
+        assertTrue(m.find(), "a page version");
+        return m.group(1);
+    }
+
+    private static List<RunSpec> specs() {
+        return Experiments.accept(
+                        ("{\"experimentId\": \"" + EXPERIMENT + "\", \"preset\": \"fmnist\"}")
+                                .getBytes(StandardCharsets.UTF_8),
+                        location -> true)
+                .runs();
     }
 
     /**
@@ -135,11 +169,7 @@ class ResultsPageBrowserTest {
      */
     private static int publishSweep() throws Exception {
         LocalRuntime rt = LocalRuntimeResource.runtime();
-        List<RunSpec> specs = Experiments.accept(
-                        ("{\"experimentId\": \"" + EXPERIMENT + "\", \"preset\": \"fmnist\"}")
-                                .getBytes(StandardCharsets.UTF_8),
-                        location -> true)
-                .runs();
+        List<RunSpec> specs = specs();
         assertEquals(6, specs.size());
         int grids = 0;
         Instant t0 = Instant.parse("2025-11-20T14:00:00Z");
