@@ -1,6 +1,7 @@
 # Sourced by bin/*: installs what a fresh machine lacks, from Debian: the JDK, Maven, and the real
 # Fashion-MNIST (dataset-fashion-mnist) used by the main job and the end-to-end tests, and promtool
-# (package prometheus) for deploy-check, and NumPy for the test that reads a checkpoint back in Python.
+# (package prometheus) for deploy-check, NumPy for the test that reads a checkpoint back in Python, and
+# Chromium for the tests that load the results pages in a real (headless) browser.
 ensure_tools() {
   local missing=()
   command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jdk-headless)
@@ -10,6 +11,8 @@ ensure_tools() {
   command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
   # NumPy under Debian's python3: CheckpointFormatTest opens a written checkpoint as safetensors readers do
   /usr/bin/python3 -c 'import numpy' >/dev/null 2>&1 || missing+=(python3-numpy)
+  # headless Chromium: ResultsPageBrowserTest and the end-to-end test screenshot the results pages
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   if [ ${#missing[@]} -gt 0 ]; then
     echo "installing from Debian: ${missing[*]}" >&2
     apt-get update -qq

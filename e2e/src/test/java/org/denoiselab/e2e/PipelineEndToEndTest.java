@@ -29,6 +29,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.denoiselab.experiment.json.Json;
+import org.denoiselab.infra.HeadlessChromium;
 import org.denoiselab.infra.LocalRuntime;
 import org.denoiselab.infra.LocalServices;
 import org.denoiselab.pipeline.events.CheckpointEvent;
@@ -68,6 +69,10 @@ class PipelineEndToEndTest {
     static LocalServices services;
     static ObjectStore store;
     static String runId;
+    /** the run of the third test: six epochs, resumed by a second trainer */
+    static String resumedRun;
+
+    static String resumedExperiment;
 
     @BeforeAll
     static void start() {
@@ -117,6 +122,7 @@ class PipelineEndToEndTest {
                 .send(
                         HttpRequest.newBuilder(URI.create(services.url("trainer-service") + "/experiments"))
                                 .header("Content-Type", "application/json")
+                                .header("Authorization", "Bearer " + services.apiToken())
                                 .POST(HttpRequest.BodyPublishers.ofString(TINY))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
@@ -196,12 +202,16 @@ class PipelineEndToEndTest {
         HttpResponse<String> accepted = http.send(
                 HttpRequest.newBuilder(URI.create(services.url(second) + "/experiments"))
                         .header("Content-Type", "application/json")
+                        .header("Authorization", "Bearer " + services.apiToken())
                         .POST(HttpRequest.BodyPublishers.ofString(request))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(202, accepted.statusCode(), accepted.body());
         String run =
                 Json.mapper().readTree(accepted.body()).path("runIds").get(0).asText();
+        resumedRun = run;
+        resumedExperiment =
+                Json.mapper().readTree(accepted.body()).path("experimentId").asText();
 
         // whichever replica got the run: kill it once its first checkpoint is stored
         String stored = "run " + run + ": checkpoint of epoch 1 stored";
@@ -255,6 +265,60 @@ class PipelineEndToEndTest {
         all(Topics.CHECKPOINTS, r -> run.equals(r.key()))
                 .forEach(r -> published.add(CheckpointEvent.decode(r.value()).epoch()));
         assertEquals(Set.of(1, 2, 3, 4, 5, 6), published, "a checkpoint event for every epoch");
+    }
+
+    /**
+     * The results page of the six-epoch run, in a real browser (headless Chromium), once the evaluator has
+     * scored every epoch: the grid image loads from the store through /objects, the FD, IS and loss curves
+     * have a line with a point per epoch, the run shows as completed. The screenshot stays in
+     * e2e/target/results-page-e2e.png.
+     */
+    @Test
+    @Order(4)
+    void theResultsPageShowsTheRealRunInABrowser() throws Exception {
+        Assumptions.assumeTrue(resumedRun != null, "needs the third test's run");
+        HeadlessChromium browser = HeadlessChromium.find().orElse(null);
+        Assumptions.assumeTrue(browser != null, "needs Debian's chromium (bin/lib/ensure-tools.sh installs it)");
+        String experiment = resumedExperiment;
+        String eval = services.url("eval-service");
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
+        int epochs = 0;
+        while (epochs < 6) {
+            assertTrue(System.nanoTime() < deadline, "evaluations of " + resumedRun + ": " + epochs + " of 6");
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(URI.create(eval + "/experiments/" + experiment + "/results"))
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            epochs = r.statusCode() == 200
+                    ? Json.mapper()
+                            .readTree(r.body())
+                            .path("runs")
+                            .get(0)
+                            .path("epochs")
+                            .size()
+                    : 0;
+            Thread.sleep(1000);
+        }
+        String url = eval + "/experiments/" + experiment;
+        String dom = browser.dumpDom(url, Duration.ofSeconds(3));
+        assertTrue(dom.contains("data-grids-loaded=\"1\"") && dom.contains("data-grids-broken=\"0\""), dom);
+        assertTrue(dom.contains("class=\"state completed\""), "completed");
+        assertEquals(3, count(dom, "<svg class=\"chart\""), "FD, IS and loss charts");
+        assertEquals(3, count(dom, "<polyline"), "one line per chart for the one run");
+        assertEquals(3 * 6, count(dom, "<circle"), "a point per epoch on each line");
+        for (int e = 1; e <= 6; e++) {
+            assertTrue(dom.contains("data-epoch=\"" + e + "\""), "a grid to step to for epoch " + e);
+        }
+        Path png = browser.screenshot(url, Path.of("target/results-page-e2e.png"), 1360, 1300, Duration.ofSeconds(3));
+        assertTrue(Files.size(png) > 20_000, "a screenshot with content");
+    }
+
+    private static int count(String s, String what) {
+        int n = 0;
+        for (int i = s.indexOf(what); i >= 0; i = s.indexOf(what, i + 1)) n++;
+        return n;
     }
 
     /** Waits until the group has committed every record of the topic (its work on them is done). */

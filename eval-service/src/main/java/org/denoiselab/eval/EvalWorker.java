@@ -10,6 +10,7 @@ import org.denoiselab.pipeline.events.EvaluationEvent;
 import org.denoiselab.pipeline.events.SamplesEvent;
 import org.denoiselab.pipeline.jobs.EvalJob;
 import org.denoiselab.pipeline.jobs.JobSettings;
+import org.denoiselab.service.DataRootsSetting;
 import org.denoiselab.service.Pipeline;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -22,6 +23,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class EvalWorker {
     @Inject
     Pipeline pipeline;
+
+    @Inject
+    DataRootsSetting dataRoots;
 
     /** images and epochs of the evaluation classifier's one-off training (per dataset, then kept in the store) */
     @ConfigProperty(name = "denoise.eval.classifier-images", defaultValue = "20000")
@@ -47,7 +51,8 @@ public class EvalWorker {
                     JobSettings.defaults()
                             .withClassifierBudget(classifierImages, classifierEpochs)
                             .withReferenceImages(referenceImages)
-                            .withInceptionPath(inceptionPath.map(Path::of).orElse(null)));
+                            .withInceptionPath(inceptionPath.map(Path::of).orElse(null))
+                            .withDataRoots(dataRoots.roots()));
         }
         return job.handle(samples);
     }

@@ -9,21 +9,23 @@ import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import org.denoiselab.pipeline.events.EvaluationEvent;
 import org.denoiselab.pipeline.store.ObjectLayout;
-import org.denoiselab.pipeline.store.ObjectStoreException;
 import org.denoiselab.science.spec.RunSpec;
-import org.denoiselab.service.Pipeline;
 
 /**
- * Results of an experiment: JSON (GET /experiments/{id}/results), a page with the FD/IS table and the
- * grids (GET /experiments/{id}), and the grid images themselves from the store (GET /objects/{key}).
+ * Results for researchers: the list of experiments (GET / and GET /experiments), a page per experiment
+ * (GET /experiments/{id}: the sweep as the paper lays it out with each cell's grids by epoch, FD/IS and loss
+ * curves, run status, refreshed while runs progress) and its scores as JSON (GET
+ * /experiments/{id}/results). The grid images come from {@link ObjectsResource}. Pages use relative links
+ * only, so they work behind a path prefix.
  */
 @Path("/")
 public class ResultsResource {
@@ -56,9 +58,6 @@ public class ResultsResource {
     @Inject
     ResultsView view;
 
-    @Inject
-    Pipeline pipeline;
-
     @GET
     @Path("experiments/{id}/results")
     @Produces(MediaType.APPLICATION_JSON)
@@ -66,45 +65,56 @@ public class ResultsResource {
         return collect(id);
     }
 
-    /** the page's template, templates/ResultsResource/results.html (Qute escapes every value) */
+    /** templates/ResultsResource/*.html, laid out by templates/layout.html (Qute escapes every value) */
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance results(ExperimentResults r);
+        static native TemplateInstance results(ResultsPage.Experiment page);
+
+        static native TemplateInstance experiments(ResultsPage.Experiments list);
     }
 
-    /** scores as the page prints them: four significant digits, a dash when absent */
+    @Inject
+    ResultsPages pages;
+
+    /** numbers as the pages print them (three significant digits, as the charts' labels), a dash when absent */
     @TemplateExtension(namespace = "fmt")
     static String score(Double v) {
-        return v == null ? "–" : String.format(java.util.Locale.ROOT, "%.4g", v);
+        return v == null ? "–" : Chart.label(v);
     }
 
+    /** the list of experiments, most recently active first */
+    @GET
+    @Produces(MediaType.TEXT_HTML)
+    public TemplateInstance home(@Context UriInfo uri) {
+        return Templates.experiments(pages.experiments(root(uri)));
+    }
+
+    @GET
+    @Path("experiments")
+    @Produces(MediaType.TEXT_HTML)
+    public TemplateInstance experiments(@Context UriInfo uri) {
+        return Templates.experiments(pages.experiments(root(uri)));
+    }
+
+    /** one experiment's page; 404 when no run of it is known */
     @GET
     @Path("experiments/{id}")
     @Produces(MediaType.TEXT_HTML)
-    public TemplateInstance page(@PathParam("id") String id) {
-        return Templates.results(collect(id));
+    public TemplateInstance page(@PathParam("id") String id, @Context UriInfo uri) {
+        return Templates.results(pages.experiment(id, root(uri))
+                .orElseThrow(() -> new NotFoundException("no experiment '" + id + "' (yet)")));
     }
 
-    /** Run objects only (grids, batches), not arbitrary keys of the bucket. */
-    @GET
-    @Path("objects/{key: .+}")
-    public Response object(@PathParam("key") String key) {
-        if (!key.startsWith("runs/") || key.contains("..")) {
-            throw new NotFoundException("only run objects (runs/...) are served");
-        }
-        try {
-            // the checksum recorded at upload, so a damaged object is refused rather than served
-            String sha = pipeline.store()
-                    .storedSha256(key)
-                    .orElseThrow(() -> new NotFoundException("no object '" + key + "' with a recorded checksum"));
-            byte[] bytes = pipeline.store().get(key, sha);
-            String type = key.endsWith(".png") ? "image/png" : MediaType.APPLICATION_OCTET_STREAM;
-            return Response.ok(bytes, type)
-                    .header("Cache-Control", "max-age=3600")
-                    .build();
-        } catch (ObjectStoreException.NotFound e) {
-            throw new NotFoundException("no object '" + key + "'");
-        }
+    /**
+     * The way from the page back to the application's root as a relative path: "" for /experiments, "../" for
+     * /experiments/{id}. The path is the one inside the application (after quarkus.http.root-path), so links
+     * hold behind a proxy that strips a prefix and behind one that keeps it.
+     */
+    static String root(UriInfo uri) {
+        String path = uri.getPath();
+        String inside = path.startsWith("/") ? path.substring(1) : path;
+        int depth = (int) inside.chars().filter(c -> c == '/').count();
+        return "../".repeat(depth);
     }
 
     private ExperimentResults collect(String id) {

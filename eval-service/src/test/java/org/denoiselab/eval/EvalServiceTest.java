@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.common.WithTestResource;
@@ -43,10 +44,24 @@ class EvalServiceTest {
                 .runs()
                 .get(0);
         byte[] grid = {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3};
+        String evalKey = ObjectLayout.evaluation(spec.runId(), 1, "classifier");
+        String damagedKey = ObjectLayout.grid(spec.runId(), 2);
         try (ObjectStore store = new ObjectStore(rt.s3Endpoint(), rt.accessKey(), rt.secretKey(), "denoise-lab-test");
                 PipelineProducer producer =
                         new PipelineProducer(KafkaClients.producer(rt.bootstrapServers(), "test"))) {
             store.put(ObjectLayout.grid(spec.runId(), 1), grid);
+            store.put(ObjectLayout.checkpoint(spec.runId(), 1), new byte[] {1, 2, 3});
+            store.put(ObjectLayout.samples(spec.runId(), 1), new byte[] {4, 5, 6});
+            store.put(evalKey, "{\"fd\": 25.5}".getBytes(StandardCharsets.UTF_8));
+            // a grid whose recorded checksum is not its bytes' (damaged in the store)
+            io.minio.MinioClient.builder()
+                    .endpoint(rt.s3Endpoint())
+                    .credentials(rt.accessKey(), rt.secretKey())
+                    .build()
+                    .putObject(io.minio.PutObjectArgs.builder().bucket("denoise-lab-test").object(damagedKey).stream(
+                                    new java.io.ByteArrayInputStream(grid), grid.length, -1)
+                            .userMetadata(java.util.Map.of("sha256", "0".repeat(64)))
+                            .build());
             producer.publish(Topics.EVALUATIONS, evaluation(spec, 1, 40.0));
             producer.publish(Topics.EVALUATIONS, evaluation(spec, 2, 25.5));
         }
@@ -74,8 +89,10 @@ class EvalServiceTest {
                 .contentType(containsString("text/html"))
                 .body(
                         containsString(spec.runId()),
-                        containsString("fd_classifier 25.50"),
-                        containsString("/objects/" + ObjectLayout.grid(spec.runId(), 1)));
+                        containsString("FD (fd_classifier), lower is better"),
+                        containsString("epoch 2 · FD 25.5 · IS 3"),
+                        // relative: /experiments/{id} -> ../objects/...
+                        containsString("data-grid=\"../objects/" + ObjectLayout.grid(spec.runId(), 1) + "\""));
         byte[] served = given().get("/objects/" + ObjectLayout.grid(spec.runId(), 1))
                 .then()
                 .statusCode(200)
@@ -84,6 +101,34 @@ class EvalServiceTest {
                 .asByteArray();
         assertArrayEquals(grid, served);
         given().get("/objects/stats/secret.npz").then().statusCode(404);
+        // never checkpoints or sample batches, even when they exist; the answer does not say whether they do
+        String checkpointKey = ObjectLayout.checkpoint(spec.runId(), 1);
+        String refused = given().get("/objects/" + checkpointKey)
+                .then()
+                .statusCode(404)
+                .extract()
+                .path("error");
+        assertEquals(
+                refused,
+                given().get("/objects/" + ObjectLayout.checkpoint(spec.runId(), 9))
+                        .then()
+                        .statusCode(404)
+                        .extract()
+                        .path("error"));
+        given().get("/objects/" + ObjectLayout.samples(spec.runId(), 1)).then().statusCode(404);
+        given().get("/objects/runs/" + spec.runId() + "/grids/../checkpoints/epoch-0001.safetensors")
+                .then()
+                .statusCode(404);
+        // an evaluation result is served; a second request with its ETag is answered 304
+        String etag = given().get("/objects/" + evalKey)
+                .then()
+                .statusCode(200)
+                .contentType("application/json")
+                .extract()
+                .header("ETag");
+        given().header("If-None-Match", etag).get("/objects/" + evalKey).then().statusCode(304);
+        // bytes that do not match the checksum recorded at upload are not served
+        given().get("/objects/" + damagedKey).then().statusCode(500);
         given().get("/experiments/exp-none/results").then().statusCode(404);
 
         given().get("/q/metrics")

@@ -18,9 +18,18 @@ public final class Experiments {
      * @param datasetExists true when a dataset location (local path or object key) is present
      */
     public static Experiment accept(byte[] json, Predicate<String> datasetExists) {
+        return accept(json, Locations.datasetsThat(datasetExists));
+    }
+
+    /**
+     * @param json      the request bytes as received
+     * @param locations what dataset.location and evaluation.referenceStats may name (a refusal is a violation of
+     *                  that field)
+     */
+    public static Experiment accept(byte[] json, Locations locations) {
         ExperimentRequest parsed = ExperimentRequest.parse(json);
         ExperimentRequest resolved = Presets.resolve(parsed);
-        List<Violation> violations = new ArrayList<>(new RequestValidator(datasetExists).validate(resolved));
+        List<Violation> violations = new ArrayList<>(new RequestValidator(locations).validate(resolved));
         if (!violations.isEmpty()) {
             throw new InvalidRequestException(violations);
         }

@@ -21,8 +21,9 @@ import org.denoiselab.science.spec.Choice;
 /**
  * Checks a resolved request ({@link Presets#resolve}) and lists everything wrong with it, each
  * violation naming its field. The allowed values of every choice are the science enums' ({@link
- * Choice}); this class adds ranges and the rules between fields. Whether a dataset location exists is
- * asked of a pluggable check, so that the trainer can test a local path or an object key.
+ * Choice}); this class adds ranges and the rules between fields. Whether a dataset location or a reference
+ * statistics location may be used is asked of a pluggable {@link Locations} check, so that the services can
+ * confine both to their configured roots and object keys.
  */
 public final class RequestValidator {
     /** more runs than this in one request is almost certainly a mistake in the lists */
@@ -31,11 +32,16 @@ public final class RequestValidator {
     /** safe in object keys, Kafka keys, file names and URLs */
     static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
-    private final Predicate<String> datasetExists;
+    private final Locations locations;
 
     /** @param datasetExists true when a dataset location (local path or object key) is present */
     public RequestValidator(Predicate<String> datasetExists) {
-        this.datasetExists = datasetExists;
+        this(Locations.datasetsThat(datasetExists));
+    }
+
+    /** @param locations what dataset.location and evaluation.referenceStats may name */
+    public RequestValidator(Locations locations) {
+        this.locations = locations;
     }
 
     /** A validator that does not look for datasets (structure and ranges only). */
@@ -99,8 +105,10 @@ public final class RequestValidator {
             if (kind.needsLocation()) {
                 out.add(new Violation("dataset.location", "missing: required for " + kind.label()));
             }
-        } else if (!datasetExists.test(d.location())) {
-            out.add(new Violation("dataset.location", "no dataset at '" + d.location() + "'"));
+        } else {
+            locations
+                    .refuse("dataset.location", d.location())
+                    .ifPresent(reason -> out.add(new Violation("dataset.location", reason)));
         }
         if (kind == DatasetKind.CELEBA) {
             range(out, "dataset.imageSize", d.imageSize(), 8, 1024);
@@ -255,6 +263,10 @@ public final class RequestValidator {
         if (e.referenceStats() != null && e.referenceStats().isBlank()) {
             out.add(new Violation(
                     "evaluation.referenceStats", "blank; leave it out to compute the statistics from the dataset"));
+        } else if (e.referenceStats() != null) {
+            locations
+                    .refuse("evaluation.referenceStats", e.referenceStats())
+                    .ifPresent(reason -> out.add(new Violation("evaluation.referenceStats", reason)));
         }
     }
 

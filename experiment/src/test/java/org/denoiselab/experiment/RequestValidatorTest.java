@@ -239,4 +239,27 @@ class RequestValidatorTest {
         assertEquals(1, v.size(), v.toString());
         assertTrue(v.get(0).reason().contains("534 runs"), v.get(0).reason());
     }
+
+    /** the services' Locations judge both fields; a refusal becomes a violation naming the field */
+    @Test
+    void locationsAreJudgedForTheDatasetAndTheReferenceStatistics() {
+        List<String> asked = new java.util.ArrayList<>();
+        Locations onlyData = (field, location) -> {
+            asked.add(field + "=" + location);
+            return location.startsWith("/data/")
+                    ? java.util.Optional.empty()
+                    : java.util.Optional.of("'" + location + "' is outside the allowed data roots (/data)");
+        };
+        List<Violation> v = new RequestValidator(onlyData)
+                .validate(Presets.resolve(
+                        ExperimentRequest.parse("{\"preset\": \"cifar10\", \"dataset\": {\"location\": \"/etc\"},"
+                                + " \"evaluation\": {\"referenceStats\": \"/data/ref.npz\"}}")));
+        assertEquals(List.of(new Violation("dataset.location", "'/etc' is outside the allowed data roots (/data)")), v);
+        assertEquals(List.of("dataset.location=/etc", "evaluation.referenceStats=/data/ref.npz"), asked);
+        Violation stats = new RequestValidator(onlyData)
+                .validate(Presets.resolve(ExperimentRequest.parse(
+                        "{\"preset\": \"quick\", \"evaluation\": {\"referenceStats\": \"/etc/ref.npz\"}}")))
+                .get(0);
+        assertEquals("evaluation.referenceStats", stats.field());
+    }
 }

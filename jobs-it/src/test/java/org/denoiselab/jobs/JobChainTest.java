@@ -23,6 +23,7 @@ import org.denoiselab.pipeline.events.CheckpointEvent;
 import org.denoiselab.pipeline.events.EvaluationEvent;
 import org.denoiselab.pipeline.events.RunStatus;
 import org.denoiselab.pipeline.events.SamplesEvent;
+import org.denoiselab.pipeline.jobs.DataRoots;
 import org.denoiselab.pipeline.jobs.EvalJob;
 import org.denoiselab.pipeline.jobs.JobSettings;
 import org.denoiselab.pipeline.jobs.SampleJob;
@@ -114,6 +115,27 @@ class JobChainTest {
         RunStatus last() {
             return statuses.get(statuses.size() - 1);
         }
+    }
+
+    /** a service's TrainJob reads datasets under its data roots only: elsewhere the run FAILS, naming the field */
+    @Test
+    @Order(0)
+    void aDatasetOutsideTheDataRootsFailsTheRunWithoutReadingIt() {
+        DataRoots roots = DataRoots.of(List.of(temp.resolve("datasets").toString()), "DENOISE_DATA_ROOTS");
+        RecordingSink sink = new RecordingSink();
+        RunSpec outside = fmnistRun("""
+                {"schemaVersion": 1, "experimentId": "exp-roots", "preset": "quick",
+                 "dataset": {"location": "/usr/share/datasets/fashion-mnist", "limit": 64}}""");
+        TrainJob.Result result = new TrainJob(store, settings.withDataRoots(roots)).run(outside, sink, () -> false);
+        assertEquals(TrainJob.Outcome.FAILED, result.outcome());
+        assertTrue(
+                result.reason()
+                        .startsWith(
+                                "dataset.location: '/usr/share/datasets/fashion-mnist' is outside the allowed data roots"),
+                result.reason());
+        assertEquals(RunStatus.State.FAILED, sink.last().state());
+        assertEquals(result.reason(), sink.last().reason());
+        assertTrue(store.list(ObjectLayout.runPrefix(outside.runId())).isEmpty(), "nothing stored");
     }
 
     @Test

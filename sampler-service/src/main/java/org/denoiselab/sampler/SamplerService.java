@@ -30,6 +30,6 @@ public class SamplerService {
                 sampler,
                 pipeline.producer(),
                 registry,
-                ConsumerLoop.Options.defaults()));
+                pipeline.loopOptions()));
     }
 }

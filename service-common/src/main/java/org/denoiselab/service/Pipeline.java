@@ -6,6 +6,7 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,13 +17,16 @@ import org.denoiselab.pipeline.kafka.PipelineProducer;
 import org.denoiselab.pipeline.kafka.TopicReader;
 import org.denoiselab.pipeline.kafka.Topics;
 import org.denoiselab.pipeline.store.ObjectStore;
+import org.denoiselab.science.util.Engines;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
  * A service's connections to the pipeline: the object store, the producer, the admin client and the
- * consumers it started. On start it makes sure the topics and the bucket exist; on shutdown it stops
- * the consumers (work in hand is cancelled and left uncommitted) before closing the clients.
+ * consumers it started. On start it makes sure the topics and the bucket exist (or, where topics are
+ * managed outside the services, {@code denoise.kafka.create-topics=false}, that the topics each consumer
+ * needs exist); on shutdown it stops the consumers (work in hand is cancelled and left uncommitted) before
+ * closing the clients. Every Kafka client gets the security settings of {@link KafkaSecurity}.
  */
 @Startup
 @ApplicationScoped
@@ -38,6 +42,32 @@ public class Pipeline {
     @ConfigProperty(name = "quarkus.application.name")
     String serviceName;
 
+    /**
+     * false where the topics are managed outside the services (Strimzi's Topic Operator; the Kafka users
+     * hold no Create ACL): nothing is created, and each consumer checks its topics exist before it starts
+     * (DENOISE_KAFKA_CREATE_TOPICS)
+     */
+    @ConfigProperty(name = "denoise.kafka.create-topics", defaultValue = "true")
+    boolean createTopics;
+
+    /**
+     * true on a GPU trainer: before anything connects, the service checks that PyTorch sees a GPU and stops
+     * (non-zero exit) with the reason otherwise; later device choices never fall back to the CPU
+     * (DENOISE_REQUIRE_GPU)
+     */
+    @ConfigProperty(name = "denoise.require-gpu", defaultValue = "false")
+    boolean requireGpu;
+
+    /**
+     * seconds the work in hand gets to stop when the service shuts down (or loses the record's partition)
+     * before it is interrupted; 1..3600 (DENOISE_SHUTDOWN_GRACE_SECONDS). The GPU trainer sets it below its
+     * pod's termination grace period, so a checkpoint being stored is finished and published.
+     */
+    @ConfigProperty(name = "denoise.shutdown-grace-seconds", defaultValue = "60")
+    int shutdownGraceSeconds;
+
+    private KafkaClients.Connection connection;
+
     private ObjectStore store;
     private PipelineProducer producer;
     private Admin admin;
@@ -46,18 +76,31 @@ public class Pipeline {
 
     @PostConstruct
     void connect() {
-        admin = KafkaClients.admin(kafka.bootstrapServers(), serviceName + "-admin");
-        List<String> created = Topics.ensureTopics(admin);
+        if (shutdownGraceSeconds < 1 || shutdownGraceSeconds > 3600) {
+            throw new IllegalStateException("DENOISE_SHUTDOWN_GRACE_SECONDS (denoise.shutdown-grace-seconds): "
+                    + shutdownGraceSeconds + " is out of range, expected 1..3600 seconds");
+        }
+        if (requireGpu) {
+            // before any consumer starts: a trainer without its GPU must not take a run
+            Engines.requireGpu();
+            LOG.infof("%s: GPU required and present (DENOISE_REQUIRE_GPU=true)", serviceName);
+        }
+        connection = KafkaSecurity.connection(kafka);
+        admin = KafkaClients.admin(connection, serviceName + "-admin");
+        String topics;
+        if (createTopics) {
+            List<String> created = Topics.ensureTopics(admin);
+            topics = "topics created: " + (created.isEmpty() ? "none" : String.join(", ", created));
+        } else {
+            topics = "topics managed externally, not created";
+        }
         store = new ObjectStore(s3.endpoint(), s3.accessKey(), s3.secretKey(), s3.bucket());
         store.ensureBucket();
-        producer = new PipelineProducer(KafkaClients.producer(kafka.bootstrapServers(), serviceName));
+        producer = new PipelineProducer(KafkaClients.producer(connection, serviceName));
+        // the connection's description holds protocol and mechanism only, never the JAAS line (a password)
         LOG.infof(
-                "%s connected: kafka %s (topics created: %s), bucket %s at %s",
-                serviceName,
-                kafka.bootstrapServers(),
-                created.isEmpty() ? "none" : String.join(", ", created),
-                s3.bucket(),
-                s3.endpoint());
+                "%s connected: kafka %s (%s), bucket %s at %s",
+                serviceName, connection, topics, s3.bucket(), s3.endpoint());
     }
 
     public ObjectStore store() {
@@ -76,28 +119,55 @@ public class Pipeline {
         return kafka.bootstrapServers();
     }
 
+    /** the bootstrap servers with the security settings, for any further Kafka client of the service */
+    public KafkaClients.Connection connection() {
+        return connection;
+    }
+
     public String serviceName() {
         return serviceName;
     }
 
+    /** The consumer loops' options: the defaults with the configured shutdown grace. */
+    public ConsumerLoop.Options loopOptions() {
+        return ConsumerLoop.Options.defaults().withCancelGrace(Duration.ofSeconds(shutdownGraceSeconds));
+    }
+
     /** Consumer settings for a group member of this service. */
     public Map<String, Object> groupConsumer(String groupId) {
-        return KafkaClients.groupConsumer(kafka.bootstrapServers(), groupId, serviceName + "-" + groupId);
+        return KafkaClients.groupConsumer(connection, groupId, serviceName + "-" + groupId);
     }
 
     /** Settings for a group-less reader of a whole topic. */
     public Map<String, Object> reader(String topic) {
-        return KafkaClients.reader(kafka.bootstrapServers(), serviceName + "-view-" + topic);
+        return KafkaClients.reader(connection, serviceName + "-view-" + topic);
     }
 
+    /**
+     * Starts a group consumer. Where topics are managed externally, first checks that its topic and the
+     * dead-letter topic exist.
+     *
+     * @throws IllegalStateException naming the missing topics (the service then does not start)
+     */
     public synchronized ConsumerLoop start(ConsumerLoop loop) {
+        if (!createTopics) {
+            Topics.requireExisting(admin, List.of(loop.topic(), Topics.DEAD_LETTER));
+        }
         loops.add(loop);
         loop.start();
         LOG.infof("consuming '%s' as group %s", loop.topic(), loop.groupId());
         return loop;
     }
 
+    /**
+     * Starts a group-less reader. Where topics are managed externally, first checks that its topic exists.
+     *
+     * @throws IllegalStateException naming the missing topic (the service then does not start)
+     */
     public synchronized TopicReader start(TopicReader reader) {
+        if (!createTopics) {
+            Topics.requireExisting(admin, List.of(reader.topic()));
+        }
         readers.add(reader);
         reader.start();
         return reader;
@@ -107,7 +177,7 @@ public class Pipeline {
     public synchronized List<String> deadConsumers() {
         List<String> dead = new ArrayList<>();
         loops.stream().filter(l -> !l.healthy()).forEach(l -> dead.add(l.topic() + "/" + l.groupId()));
-        readers.stream().filter(r -> !r.healthy()).forEach(r -> dead.add("reader"));
+        readers.stream().filter(r -> !r.healthy()).forEach(r -> dead.add("reader of " + r.topic()));
         return dead;
     }
 

@@ -12,9 +12,13 @@ import org.denoiselab.infra.LocalRuntime;
 
 /**
  * A real Kafka broker and S3 server (LocalRuntime, free ports, a temp folder) for one Quarkus test
- * class; the service gets them through its ordinary settings.
+ * class; the service gets them through its ordinary settings, and accepts {@link #API_TOKEN} as its bearer
+ * token.
  */
 public class LocalRuntimeResource implements QuarkusTestResourceLifecycleManager {
+    /** the bearer token the services under test accept (denoise.auth.tokens) */
+    public static final String API_TOKEN = "test-token-0123456789abcdef0123456789abcdef";
+
     private static volatile LocalRuntime current;
     private LocalRuntime runtime;
     private Path dir;
@@ -38,7 +42,8 @@ public class LocalRuntimeResource implements QuarkusTestResourceLifecycleManager
                 "s3.endpoint", runtime.s3Endpoint(),
                 "s3.access-key", runtime.accessKey(),
                 "s3.secret-key", runtime.secretKey(),
-                "s3.bucket", "denoise-lab-test");
+                "s3.bucket", "denoise-lab-test",
+                "denoise.auth.tokens", API_TOKEN);
     }
 
     @Override

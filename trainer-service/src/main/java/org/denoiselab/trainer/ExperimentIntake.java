@@ -4,9 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
-import java.nio.file.Path;
 import java.util.List;
 import org.denoiselab.experiment.Experiment;
 import org.denoiselab.experiment.ExperimentIds;
@@ -15,8 +12,10 @@ import org.denoiselab.experiment.json.Json;
 import org.denoiselab.experiment.json.MessageException;
 import org.denoiselab.pipeline.events.RunEvent;
 import org.denoiselab.pipeline.events.RunStatus;
+import org.denoiselab.pipeline.jobs.DataRoots;
 import org.denoiselab.pipeline.kafka.Topics;
 import org.denoiselab.science.spec.RunSpec;
+import org.denoiselab.service.DataRootsSetting;
 import org.denoiselab.service.Pipeline;
 import org.jboss.logging.Logger;
 
@@ -35,12 +34,20 @@ public class ExperimentIntake {
     @Inject
     RunStatusView statuses;
 
+    @Inject
+    DataRootsSetting dataRoots;
+
     /** A request accepted over HTTP: the bytes published (with the id filled in) and the experiment. */
     public record Submitted(byte[] request, Experiment experiment) {}
 
-    /** Checks a request; a MessageException names what is wrong. */
+    /**
+     * Checks a request; a MessageException names what is wrong. dataset.location must be a path under the data
+     * roots, evaluation.referenceStats such a path or a key under stats/ in the store ({@link DataRoots}); a
+     * path outside the roots is refused without looking at it, so no answer tells whether it exists.
+     */
     public Experiment accept(byte[] request) {
-        return Experiments.accept(request, this::datasetExists);
+        DataRoots roots = dataRoots.roots();
+        return Experiments.accept(request, (field, location) -> roots.refuse(field, location, pipeline.store()));
     }
 
     /**
@@ -79,22 +86,6 @@ public class ExperimentIntake {
             pipeline.producer().publish(Topics.RUN_STATUS, RunStatus.queued(spec, estimatedSteps(spec)));
         }
         LOG.infof("experiment %s: %d runs queued", experiment.experimentId(), runs.size());
-    }
-
-    /** A local file or folder, or an object in the store. */
-    boolean datasetExists(String location) {
-        try {
-            if (Files.exists(Path.of(location))) {
-                return true;
-            }
-        } catch (InvalidPathException e) {
-            // not a local path; maybe an object key
-        }
-        try {
-            return pipeline.store().exists(location);
-        } catch (RuntimeException e) {
-            return false;
-        }
     }
 
     /** Steps when the data size is known from the request (limit); 0 = known once training opens the data. */

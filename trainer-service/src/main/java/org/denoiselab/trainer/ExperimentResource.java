@@ -28,10 +28,14 @@ public class ExperimentResource {
     @Inject
     ExperimentIntake intake;
 
+    @Inject
+    TrainerRole role;
+
     @POST
     @Consumes({MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN, MediaType.APPLICATION_OCTET_STREAM})
     @Produces(MediaType.APPLICATION_JSON)
     public Response submit(byte[] body) {
+        role.requireIntake();
         ExperimentIntake.Submitted s = intake.submit(body);
         List<String> runIds = s.experiment().runs().stream().map(RunSpec::runId).toList();
         return Response.accepted(new Accepted(s.experiment().experimentId(), runIds))

@@ -17,14 +17,19 @@ public class RunResource {
     @Inject
     RunStatusView statuses;
 
+    @Inject
+    TrainerRole role;
+
     @GET
     public List<RunStatus> all() {
+        role.requireIntake();
         return statuses.all();
     }
 
     @GET
     @Path("/{id}")
     public RunStatus one(@PathParam("id") String id) {
+        role.requireIntake();
         return statuses.get(id).orElseThrow(() -> new NotFoundException("no run '" + id + "'"));
     }
 }

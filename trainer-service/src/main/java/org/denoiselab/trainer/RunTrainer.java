@@ -1,9 +1,7 @@
 package org.denoiselab.trainer;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.function.BooleanSupplier;
@@ -35,42 +33,41 @@ public class RunTrainer implements RecordHandler {
     @Inject
     MeterRegistry registry;
 
-    /** the run in hand, for the gauges (NaN when idle) */
-    private volatile double epoch = Double.NaN;
+    private volatile Counter completed;
+    private volatile Counter failed;
 
-    private volatile double loss = Double.NaN;
-    private volatile double imagesPerSecond = Double.NaN;
-    private Counter completed;
-    private Counter failed;
-
-    @PostConstruct
-    void metrics() {
-        Gauge.builder("trainer.run.epoch", this, t -> t.epoch)
-                .description("epochs completed by the run in hand")
+    /**
+     * Registers the counters at zero before the first run, so that increase() sees the first run end too.
+     * Counters only: the per-run gauges come and go with each run ({@link RunGauges}). Called by
+     * TrainerService before the runs consumer starts (not on an intake-only replica).
+     */
+    synchronized void registerCounters() {
+        if (completed != null) {
+            return;
+        }
+        completed = Counter.builder("trainer.runs.completed")
+                .description("runs this replica finished (read with increase())")
                 .register(registry);
-        Gauge.builder("trainer.run.loss", this, t -> t.loss)
-                .description("recent training loss of the run in hand")
+        failed = Counter.builder("trainer.runs.failed")
+                .description("runs this replica reported FAILED (read with increase())")
                 .register(registry);
-        Gauge.builder("trainer.run.images.per.second", this, t -> t.imagesPerSecond)
-                .description("training throughput of the run in hand")
-                .register(registry);
-        completed = Counter.builder("trainer.runs.completed").register(registry);
-        failed = Counter.builder("trainer.runs.failed").register(registry);
     }
 
     @Override
     public void handle(ConsumerRecord<String, byte[]> record, BooleanSupplier cancelled) {
+        registerCounters();
         RunEvent run = RunEvent.decode(record.value());
         LOG.infof(
                 "run %s (%d of %d in %s): training", run.runId(), run.index() + 1, run.runCount(), run.experimentId());
         TrainJob.Outcome outcome;
+        RunGauges gauges = new RunGauges(registry, run.runId());
         try {
             outcome = worker.train(
                     run.spec(),
                     new TrainJob.Sink() {
                         @Override
                         public void status(RunStatus status) {
-                            observe(status);
+                            gauges.observe(status);
                             pipeline.producer().publish(Topics.RUN_STATUS, status);
                         }
 
@@ -92,20 +89,12 @@ public class RunTrainer implements RecordHandler {
                 outcome = TrainJob.Outcome.FAILED;
             }
         } finally {
-            epoch = Double.NaN;
-            loss = Double.NaN;
-            imagesPerSecond = Double.NaN;
+            gauges.close();
         }
         switch (outcome) {
             case COMPLETED -> completed.increment();
             case FAILED -> failed.increment();
             case CANCELLED -> LOG.infof("run %s cancelled: left to the next owner of its partition", run.runId());
         }
-    }
-
-    private void observe(RunStatus s) {
-        epoch = s.epoch();
-        loss = s.loss() == null ? Double.NaN : s.loss();
-        imagesPerSecond = s.imagesPerSecond() == null ? Double.NaN : s.imagesPerSecond();
     }
 }

@@ -8,9 +8,13 @@ import jakarta.inject.Inject;
 import org.denoiselab.pipeline.kafka.ConsumerLoop;
 import org.denoiselab.pipeline.kafka.TopicReader;
 import org.denoiselab.pipeline.kafka.Topics;
+import org.denoiselab.service.ApiAuth;
 import org.denoiselab.service.Pipeline;
 
-/** Starts the trainer's consumers: experiment intake, the runs, and the run-status view. */
+/**
+ * Starts the trainer's consumers as its {@link TrainerRole} says: the intake (the experiments consumer and
+ * the run-status view) and the trainer (the runs consumer), or both (the default).
+ */
 @ApplicationScoped
 public class TrainerService {
     static final String INTAKE_GROUP = "trainer-intake";
@@ -31,22 +35,35 @@ public class TrainerService {
     @Inject
     MeterRegistry registry;
 
+    @Inject
+    TrainerRole role;
+
+    @Inject
+    ApiAuth auth;
+
     void start(@Observes StartupEvent event) {
-        pipeline.start(
-                new TopicReader(Topics.RUN_STATUS, pipeline.reader(Topics.RUN_STATUS), statuses::apply, registry));
-        pipeline.start(new ConsumerLoop(
-                Topics.EXPERIMENTS,
-                pipeline.groupConsumer(INTAKE_GROUP),
-                (record, cancelled) -> intake.publishRuns(intake.accept(record.value())),
-                pipeline.producer(),
-                registry,
-                ConsumerLoop.Options.defaults()));
-        pipeline.start(new ConsumerLoop(
-                Topics.RUNS,
-                pipeline.groupConsumer(TRAINERS_GROUP),
-                runTrainer,
-                pipeline.producer(),
-                registry,
-                ConsumerLoop.Options.defaults()));
+        role.check();
+        if (role.takesRequests()) {
+            auth.requireTokensFor("POST /experiments");
+            pipeline.start(
+                    new TopicReader(Topics.RUN_STATUS, pipeline.reader(Topics.RUN_STATUS), statuses::apply, registry));
+            pipeline.start(new ConsumerLoop(
+                    Topics.EXPERIMENTS,
+                    pipeline.groupConsumer(INTAKE_GROUP),
+                    (record, cancelled) -> intake.publishRuns(intake.accept(record.value())),
+                    pipeline.producer(),
+                    registry,
+                    pipeline.loopOptions()));
+        }
+        if (role.consumes()) {
+            runTrainer.registerCounters();
+            pipeline.start(new ConsumerLoop(
+                    Topics.RUNS,
+                    pipeline.groupConsumer(TRAINERS_GROUP),
+                    runTrainer,
+                    pipeline.producer(),
+                    registry,
+                    pipeline.loopOptions()));
+        }
     }
 }

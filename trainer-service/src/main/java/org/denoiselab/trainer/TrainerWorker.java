@@ -6,6 +6,7 @@ import java.util.function.BooleanSupplier;
 import org.denoiselab.pipeline.jobs.JobSettings;
 import org.denoiselab.pipeline.jobs.TrainJob;
 import org.denoiselab.science.spec.RunSpec;
+import org.denoiselab.service.DataRootsSetting;
 import org.denoiselab.service.Pipeline;
 
 /**
@@ -17,8 +18,11 @@ public class TrainerWorker {
     @Inject
     Pipeline pipeline;
 
+    @Inject
+    DataRootsSetting dataRoots;
+
     public TrainJob.Outcome train(RunSpec spec, TrainJob.Sink sink, BooleanSupplier cancelled) {
-        return new TrainJob(pipeline.store(), JobSettings.defaults())
+        return new TrainJob(pipeline.store(), JobSettings.defaults().withDataRoots(dataRoots.roots()))
                 .run(spec, sink, cancelled)
                 .outcome();
     }

@@ -62,7 +62,33 @@ class TrainerServiceTest {
                 new String[] {"{\"preset\": \"quick\", \"train\": {\"batchSize\": -4}}", "train.batchSize"});
         BAD.put("no-dataset", new String[] {"{\"preset\": \"cifar10\"}", "dataset.location"});
         BAD.put("missing-dataset", new String[] {
-            "{\"preset\": \"fmnist\", \"dataset\": {\"location\": \"/nowhere/fmnist\"}}", "dataset.location"
+            "{\"preset\": \"fmnist\", \"dataset\": {\"location\": \"/usr/share/datasets/nowhere\"}}",
+            "dataset.location: no dataset at '/usr/share/datasets/nowhere'"
+        });
+        // outside the data roots (DENOISE_DATA_ROOTS, default /usr/share/datasets): refused without looking
+        BAD.put("outside-roots", new String[] {
+            "{\"preset\": \"fmnist\", \"dataset\": {\"location\": \"/etc\"}}",
+            "dataset.location: '/etc' is outside the allowed data roots (/usr/share/datasets)"
+        });
+        BAD.put("escape-roots", new String[] {
+            "{\"preset\": \"fmnist\", \"dataset\": {\"location\": \"/usr/share/datasets/../../../etc\"}}",
+            "dataset.location: '/usr/share/datasets/../../../etc' is outside the allowed data roots"
+        });
+        BAD.put("dataset-key", new String[] {
+            "{\"preset\": \"fmnist\", \"dataset\": {\"location\": \"models/classifier-fmnist\"}}",
+            "dataset.location: 'models/classifier-fmnist' is not an absolute path"
+        });
+        BAD.put("stats-outside", new String[] {
+            "{\"preset\": \"quick\", \"evaluation\": {\"referenceStats\": \"/etc/passwd\"}}",
+            "evaluation.referenceStats: '/etc/passwd' is outside the allowed data roots"
+        });
+        BAD.put("stats-key", new String[] {
+            "{\"preset\": \"quick\", \"evaluation\": {\"referenceStats\": \"runs/r1/checkpoints/epoch-0001.safetensors\"}}",
+            "evaluation.referenceStats: 'runs/r1/checkpoints/epoch-0001.safetensors' is neither a path under"
+        });
+        BAD.put("stats-missing", new String[] {
+            "{\"preset\": \"quick\", \"evaluation\": {\"referenceStats\": \"stats/none.npz\"}}",
+            "evaluation.referenceStats: no object 'stats/none.npz' in bucket"
         });
     }
 
@@ -122,12 +148,28 @@ class TrainerServiceTest {
                 .statusCode(200)
                 .body("runId", hasItem(runIds.iterator().next()));
         given().get("/runs/no-such-run").then().statusCode(404);
+
+        // this replica trains both runs: per-run gauges while each is in hand, none left once both ended
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        for (String runId : runIds) {
+            while (!"COMPLETED".equals(given().get("/runs/" + runId).path("state"))) {
+                assertTrue(System.nanoTime() < deadline, "run " + runId + " did not complete");
+                sleep();
+            }
+        }
+        String metrics =
+                given().get("/q/metrics").then().statusCode(200).extract().asString();
+        java.util.regex.Matcher completed = java.util.regex.Pattern.compile("trainer_runs_completed_total ([0-9.]+)")
+                .matcher(metrics);
+        assertTrue(completed.find() && Double.parseDouble(completed.group(1)) >= 2, metrics);
+        assertTrue(!metrics.contains("trainer_run_loss{") && !metrics.contains("trainer_run_epoch{"), metrics);
     }
 
     @Test
     void postAnswers202WithIdsOr400WithReasons() {
-        String id = given().contentType("application/json")
-                .body("{\"preset\": \"quick\", \"prediction\": [\"x\", \"v\"]}")
+        String id = authorized()
+                .contentType("application/json")
+                .body(GOOD.replace("\"experimentId\": \"exp-good\", ", ""))
                 .post("/experiments")
                 .then()
                 .statusCode(202)
@@ -143,24 +185,98 @@ class TrainerServiceTest {
                         .orElseThrow();
         assertTrue(new String(published.value(), StandardCharsets.UTF_8).contains(id));
 
-        given().contentType("application/json")
+        authorized()
+                .contentType("application/json")
                 .body("{\"preset\": \"quick\", \"model\": {\"patch\": 5}}")
                 .post("/experiments")
                 .then()
                 .statusCode(400)
                 .body("problems.field", hasItem("model.patch[0]"));
-        given().contentType("application/json")
+        authorized()
+                .contentType("application/json")
                 .body("{\"preset\": ")
                 .post("/experiments")
                 .then()
                 .statusCode(400)
                 .body("error", containsString("invalid JSON"));
-        given().contentType("application/json")
+        authorized()
+                .contentType("application/json")
                 .body("{\"preset\": \"quick\", \"colour\": 1}")
                 .post("/experiments")
                 .then()
                 .statusCode(400)
                 .body("problems.field", hasItem("colour"));
+    }
+
+    /** a path outside the data roots gets one answer whether it exists or not: no endpoint probes the file system */
+    @Test
+    void pathsOutsideTheDataRootsAreRefusedAliveOrNot() {
+        String existing = refusal("/etc/passwd");
+        String missing = refusal("/etc/no-such-file");
+        assertEquals(
+                "dataset.location: '/etc/passwd' is outside the allowed data roots (/usr/share/datasets)", existing);
+        assertEquals(existing.replace("/etc/passwd", "P"), missing.replace("/etc/no-such-file", "P"));
+        String stats = authorized()
+                .contentType("application/json")
+                .body("{\"preset\": \"quick\", \"evaluation\": {\"referenceStats\": \"/proc/self/environ\"}}")
+                .post("/experiments")
+                .then()
+                .statusCode(400)
+                .extract()
+                .path("problems[0].field");
+        assertEquals("evaluation.referenceStats", stats);
+    }
+
+    private static String refusal(String location) {
+        return authorized()
+                .contentType("application/json")
+                .body("{\"preset\": \"fmnist\", \"dataset\": {\"location\": \"" + location + "\"}}")
+                .post("/experiments")
+                .then()
+                .statusCode(400)
+                .extract()
+                .path("error");
+    }
+
+    /** POST /experiments needs the bearer token: none, a wrong one or another scheme is 401 and publishes nothing */
+    @Test
+    void postWithoutTheTokenIs401AndReadsStayOpen() {
+        String body = "{\"experimentId\": \"exp-unauthorized\", \"preset\": \"quick\"}";
+        given().contentType("application/json")
+                .body(body)
+                .post("/experiments")
+                .then()
+                .statusCode(401)
+                .header("WWW-Authenticate", startsWith("Bearer"));
+        given().contentType("application/json")
+                .header("Authorization", "Bearer not-the-token-0123456789abcdef0123456789")
+                .body(body)
+                .post("/experiments")
+                .then()
+                .statusCode(401);
+        given().contentType("application/json")
+                .header("Authorization", "Basic " + LocalRuntimeResource.API_TOKEN)
+                .body(body)
+                .post("/experiments")
+                .then()
+                .statusCode(401);
+        given().get("/runs").then().statusCode(200);
+        given().get("/q/health/ready").then().statusCode(200);
+        given().get("/q/metrics").then().statusCode(200);
+        // nothing was published for the refused requests
+        authorized()
+                .contentType("application/json")
+                .body(GOOD.replace("exp-good", "exp-authorized"))
+                .post("/experiments")
+                .then()
+                .statusCode(202);
+        List<ConsumerRecord<String, byte[]>> requests =
+                readUntil(Topics.EXPERIMENTS, r -> r.stream().anyMatch(x -> "exp-authorized".equals(x.key())));
+        assertTrue(requests.stream().noneMatch(x -> "exp-unauthorized".equals(x.key())), "refused = not published");
+    }
+
+    private static io.restassured.specification.RequestSpecification authorized() {
+        return given().header("Authorization", "Bearer " + LocalRuntimeResource.API_TOKEN);
     }
 
     private static Set<String> queuedRuns(List<ConsumerRecord<String, byte[]>> records) {

@@ -43,9 +43,15 @@ import org.denoiselab.science.spec.Choice;
  * Strict on input (unknown fields, wrong types, duplicate keys and trailing garbage are errors, and
  * nothing is silently coerced: "4" is not an integer, 2.5 is not an int), compact on output (null
  * fields are left out). Every read error becomes a {@link MessageException} naming the field path.
+ *
+ * <p>Two readers: {@link #decode} (requests, and anything a person writes: every unknown field is an
+ * error, so a typo is never silently ignored) and {@link #decodeEvent} (pipeline events written by
+ * another service, possibly a newer build of it during a rolling upgrade: fields this build does not
+ * know are skipped; every other rule stays as strict).
  */
 public final class Json {
-    private static final ObjectMapper MAPPER = build();
+    private static final ObjectMapper MAPPER = build(true);
+    private static final ObjectMapper EVENTS = build(false);
 
     private Json() {}
 
@@ -68,12 +74,16 @@ public final class Json {
 
     /** Reads one JSON document as {@code type}; any problem is a MessageException naming the field. */
     public static <T> T decode(byte[] json, Class<T> type) {
+        return read(MAPPER, json, type);
+    }
+
+    private static <T> T read(ObjectMapper mapper, byte[] json, Class<T> type) {
         if (json == null || json.length == 0) {
             throw new MessageException("$", "empty message, expected a JSON object");
         }
         T value;
         try {
-            value = MAPPER.readValue(json, type);
+            value = mapper.readValue(json, type);
         } catch (IOException e) {
             throw describe(e);
         }
@@ -85,6 +95,16 @@ public final class Json {
 
     public static <T> T decode(String json, Class<T> type) {
         return decode(json == null ? null : json.getBytes(StandardCharsets.UTF_8), type);
+    }
+
+    /**
+     * Reads one pipeline event as {@code type}, skipping fields {@code type} does not have (at any depth,
+     * e.g. a field a newer producer added to the run spec within the same schema version). Types, enum
+     * labels, missing primitives, duplicate keys and trailing garbage are checked as by {@link #decode};
+     * any problem is a MessageException naming the field.
+     */
+    public static <T> T decodeEvent(byte[] json, Class<T> type) {
+        return read(EVENTS, json, type);
     }
 
     /** Binds an already parsed tree, with the same strictness and error naming as {@link #decode}. */
@@ -232,7 +252,8 @@ public final class Json {
         return (cut >= 0 ? message.substring(0, cut) : message).trim();
     }
 
-    private static ObjectMapper build() {
+    /** @param unknownFieldsFail true for requests (strict), false for events (unknown fields skipped) */
+    private static ObjectMapper build(boolean unknownFieldsFail) {
         // every science choice (prediction, solver, dataset kind, ...) travels as its label: "x", "heun", "fmnist"
         SimpleModule enums = new SimpleModule("denoiselab-choices");
         enums.addSerializer(Choice.class, new JsonSerializer<>() {
@@ -250,7 +271,7 @@ public final class Json {
         });
 
         JsonMapper mapper = JsonMapper.builder()
-                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, unknownFieldsFail)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)

@@ -14,7 +14,11 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
 
-/** A single-node KRaft Kafka (broker and controller in one JVM) listening on 127.0.0.1. */
+/**
+ * A single-node KRaft Kafka (broker and controller in one JVM) listening on 127.0.0.1: PLAINTEXT on one
+ * port (what the local services use), SASL_PLAINTEXT with SCRAM-SHA-512 on another (one user, made when
+ * the storage is formatted), so the clients' SASL settings can be exercised as on a Strimzi cluster.
+ */
 final class KafkaServer {
     static final String MAIN_CLASS = "kafka.Kafka";
     static final String STORAGE_TOOL = "kafka.tools.StorageTool";
@@ -22,12 +26,26 @@ final class KafkaServer {
     private KafkaServer() {}
 
     /** Writes server.properties, formats the storage on first use, and launches the broker. */
-    static ServerProcess launch(Path dir, int port, int controllerPort, List<String> jvmOptions) {
+    static final String SCRAM_MECHANISM = "SCRAM-SHA-512";
+
+    /**
+     * @param saslPort      the SASL_PLAINTEXT listener's port
+     * @param scramUser     the SCRAM-SHA-512 user made at the first format (a later start keeps the stored one)
+     * @param scramPassword its password
+     */
+    static ServerProcess launch(
+            Path dir,
+            int port,
+            int saslPort,
+            int controllerPort,
+            List<String> jvmOptions,
+            String scramUser,
+            String scramPassword) {
         String classpath = ServerClasspath.of(ServerClasspath.KAFKA);
         Path logDirs = dir.resolve("logs");
         Path properties = dir.resolve("server.properties");
         Path log = dir.resolve("kafka.log");
-        write(properties, serverProperties(logDirs, port, controllerPort));
+        write(properties, serverProperties(logDirs, port, saslPort, controllerPort));
         if (!Files.exists(logDirs.resolve("meta.properties"))) {
             // a fresh cluster id per data folder; a restart on the same folder keeps its topics
             ServerProcess.runTool(
@@ -41,6 +59,8 @@ final class KafkaServer {
                             Uuid.randomUuid().toString(),
                             "-c",
                             properties.toString(),
+                            "--add-scram",
+                            SCRAM_MECHANISM + "=[name=" + scramUser + ",password=" + scramPassword + "]",
                             "--ignore-formatted"),
                     log,
                     Duration.ofSeconds(60));
@@ -54,7 +74,7 @@ final class KafkaServer {
         return ServerProcess.launch("Kafka", classpath, options, MAIN_CLASS, List.of(properties.toString()), log);
     }
 
-    static String serverProperties(Path logDirs, int port, int controllerPort) {
+    static String serverProperties(Path logDirs, int port, int saslPort, int controllerPort) {
         String host = "127.0.0.1";
         return String.join(
                 "\n",
@@ -62,11 +82,17 @@ final class KafkaServer {
                 "process.roles=broker,controller",
                 "node.id=1",
                 "controller.quorum.voters=1@" + host + ":" + controllerPort,
-                "listeners=PLAINTEXT://" + host + ":" + port + ",CONTROLLER://" + host + ":" + controllerPort,
-                "advertised.listeners=PLAINTEXT://" + host + ":" + port,
+                "listeners=PLAINTEXT://" + host + ":" + port + ",SASL_PLAINTEXT://" + host + ":" + saslPort
+                        + ",CONTROLLER://" + host + ":" + controllerPort,
+                "advertised.listeners=PLAINTEXT://" + host + ":" + port + ",SASL_PLAINTEXT://" + host + ":" + saslPort,
                 "controller.listener.names=CONTROLLER",
                 "inter.broker.listener.name=PLAINTEXT",
-                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT",
+                // SCRAM users live in the cluster metadata (made at format time); no authorizer: any user may do
+                // anything
+                "sasl.enabled.mechanisms=" + SCRAM_MECHANISM,
+                "listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config="
+                        + "org.apache.kafka.common.security.scram.ScramLoginModule required;",
                 "log.dirs=" + logDirs.toAbsolutePath(),
                 // one node: every internal topic has one replica; topics are created explicitly by the services
                 "auto.create.topics.enable=false",

@@ -108,6 +108,7 @@ public final class LocalRuntime implements AutoCloseable {
 
     private final Config config;
     private final int kafkaPort;
+    private final int kafkaSaslPort;
     private final int kafkaControllerPort;
     private final int s3Port;
     private final List<ServerProcess> servers = new ArrayList<>();
@@ -117,9 +118,10 @@ public final class LocalRuntime implements AutoCloseable {
     private Duration s3Startup;
     private boolean closed;
 
-    private LocalRuntime(Config config, int kafkaPort, int kafkaControllerPort, int s3Port) {
+    private LocalRuntime(Config config, int kafkaPort, int kafkaSaslPort, int kafkaControllerPort, int s3Port) {
         this.config = config;
         this.kafkaPort = kafkaPort;
+        this.kafkaSaslPort = kafkaSaslPort;
         this.kafkaControllerPort = kafkaControllerPort;
         this.s3Port = s3Port;
         this.shutdownHook = new Thread(this::stopServers, "local-runtime-shutdown");
@@ -128,13 +130,14 @@ public final class LocalRuntime implements AutoCloseable {
     /** Starts both servers and returns once both answer; on failure nothing is left running. */
     public static LocalRuntime start(Config config) {
         int kafkaPort = chosenPort("Kafka", config.kafkaPort());
+        int saslPort = Ports.free();
         int controllerPort = chosenPort("Kafka controller", config.kafkaControllerPort());
         int s3Port = chosenPort("S3", config.s3Port());
         // fail before launching anything if a classpath is missing
         ServerClasspath.of(ServerClasspath.KAFKA);
         ServerClasspath.of(ServerClasspath.S3);
 
-        LocalRuntime runtime = new LocalRuntime(config, kafkaPort, controllerPort, s3Port);
+        LocalRuntime runtime = new LocalRuntime(config, kafkaPort, saslPort, controllerPort, s3Port);
         Runtime.getRuntime().addShutdownHook(runtime.shutdownHook);
         try {
             runtime.launchAndAwait();
@@ -157,7 +160,14 @@ public final class LocalRuntime implements AutoCloseable {
         ServerProcess s3 = S3Server.launch(dir.resolve("s3"), s3Port, config.accessKey(), config.secretKey(), S3_JVM);
         servers.add(s3);
         long kafkaLaunched = System.nanoTime();
-        ServerProcess kafka = KafkaServer.launch(dir.resolve("kafka"), kafkaPort, kafkaControllerPort, KAFKA_JVM);
+        ServerProcess kafka = KafkaServer.launch(
+                dir.resolve("kafka"),
+                kafkaPort,
+                kafkaSaslPort,
+                kafkaControllerPort,
+                KAFKA_JVM,
+                config.accessKey(),
+                config.secretKey());
         servers.add(kafka);
 
         awaitReady(s3, deadline, () -> S3Server.answers(s3Port));
@@ -197,6 +207,21 @@ public final class LocalRuntime implements AutoCloseable {
     /** For Kafka clients' {@code bootstrap.servers}. */
     public String bootstrapServers() {
         return "127.0.0.1:" + kafkaPort;
+    }
+
+    /**
+     * The broker's SASL_PLAINTEXT listener (SCRAM-SHA-512, user {@link #accessKey()} with password {@link
+     * #secretKey()}, made when the data folder was first formatted), for clients configured as on a Strimzi
+     * cluster.
+     */
+    public String saslBootstrapServers() {
+        return "127.0.0.1:" + kafkaSaslPort;
+    }
+
+    /** sasl.jaas.config for {@link #saslBootstrapServers()}, in the form Strimzi writes into a KafkaUser's Secret */
+    public String scramJaasConfig() {
+        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + config.accessKey()
+                + "\" password=\"" + config.secretKey() + "\";";
     }
 
     /** For {@code MinioClient.builder().endpoint(...)} (path-style, plain HTTP, any region). */
@@ -267,7 +292,7 @@ public final class LocalRuntime implements AutoCloseable {
             // the JVM is already exiting; the hook is running or has run
         }
         List<String> taken = new ArrayList<>();
-        for (int port : new int[] {kafkaPort, kafkaControllerPort, s3Port}) {
+        for (int port : new int[] {kafkaPort, kafkaSaslPort, kafkaControllerPort, s3Port}) {
             if (!Ports.awaitFree(port, Duration.ofSeconds(10))) {
                 taken.add(Integer.toString(port));
             }

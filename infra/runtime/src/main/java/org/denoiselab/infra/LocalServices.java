@@ -17,6 +17,9 @@ import java.util.Map;
  * The three denoise-lab services (trainer, sampler, eval) as child JVMs of this one, wired to a running
  * {@link LocalRuntime} exactly as to a cluster's Kafka and MinIO (the same settings the services read from
  * the environment in Kubernetes). Each runs behind {@link ParentWatch}, so nothing outlives this JVM.
+ *
+ * <p>The HTTP API keeps its authentication on: every start makes a fresh random bearer token, hands it to
+ * the services in their environment (DENOISE_AUTH_TOKENS) and to the caller through {@link #apiToken()}.
  */
 public final class LocalServices implements AutoCloseable {
     /** service name -> the module folder that holds target/quarkus-app/quarkus-run.jar */
@@ -38,6 +41,7 @@ public final class LocalServices implements AutoCloseable {
     private final Path repoRoot;
     private final Path logs;
     private final Map<String, String> extra;
+    private final String apiToken = newToken();
 
     private LocalServices(LocalRuntime runtime, Path repoRoot, Path logs, Map<String, String> extra) {
         this.runtime = runtime;
@@ -127,7 +131,20 @@ public final class LocalServices implements AutoCloseable {
                         QUARKUS_MAIN,
                         List.of(),
                         logs.resolve(name + ".log"),
-                        trainer ? 0 : BACKGROUND_NICENESS));
+                        trainer ? 0 : BACKGROUND_NICENESS,
+                        Map.of("DENOISE_AUTH_TOKENS", apiToken)));
+    }
+
+    /** 32 random bytes, hex: 64 characters */
+    private static String newToken() {
+        byte[] bytes = new byte[32];
+        new java.security.SecureRandom().nextBytes(bytes);
+        return java.util.HexFormat.of().formatHex(bytes);
+    }
+
+    /** the bearer token the services accept (Authorization: Bearer ...), fresh for every start */
+    public String apiToken() {
+        return apiToken;
     }
 
     /**

@@ -96,7 +96,8 @@ public final class MainJob implements Callable<Integer> {
                         services.url("trainer-service"),
                         services.url("sampler-service"),
                         services.url("eval-service"));
-                JsonNode accepted = post(services.url("trainer-service") + "/experiments", requestJson);
+                JsonNode accepted =
+                        post(services.url("trainer-service") + "/experiments", requestJson, services.apiToken());
                 String experimentId = accepted.path("experimentId").asText();
                 List<String> runIds = new ArrayList<>();
                 accepted.path("runIds").forEach(n -> runIds.add(n.asText()));
@@ -275,11 +276,12 @@ public final class MainJob implements Callable<Integer> {
         }
     }
 
-    private JsonNode post(String url, String body) throws IOException, InterruptedException {
+    private JsonNode post(String url, String body, String token) throws IOException, InterruptedException {
         HttpResponse<String> r = http.send(
                 HttpRequest.newBuilder(URI.create(url))
                         .timeout(Duration.ofSeconds(30))
                         .header("Content-Type", "application/json")
+                        .header("Authorization", "Bearer " + token)
                         .POST(HttpRequest.BodyPublishers.ofString(body))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());

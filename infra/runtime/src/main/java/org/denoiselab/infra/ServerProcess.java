@@ -45,6 +45,22 @@ final class ServerProcess {
             List<String> args,
             Path log,
             int niceness) {
+        return launch(name, classpath, jvmOptions, mainClass, args, log, niceness, java.util.Map.of());
+    }
+
+    /**
+     * As {@link #launch(String, String, List, String, List, Path, int)}, with more environment variables for
+     * the child (for secrets: unlike -D options they appear neither in ps nor in the log's command line).
+     */
+    static ServerProcess launch(
+            String name,
+            String classpath,
+            List<String> jvmOptions,
+            String mainClass,
+            List<String> args,
+            Path log,
+            int niceness,
+            java.util.Map<String, String> environment) {
         List<String> command = new ArrayList<>();
         if (niceness > 0) {
             command.addAll(List.of("nice", "-n", Integer.toString(niceness)));
@@ -65,11 +81,12 @@ final class ServerProcess {
                     StandardCharsets.UTF_8,
                     java.nio.file.StandardOpenOption.CREATE,
                     java.nio.file.StandardOpenOption.APPEND);
-            Process process = new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .start();
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            builder.environment().putAll(environment);
+            Process process = builder.start();
             return new ServerProcess(name, process, log);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the " + name + " JVM", e);

@@ -6,6 +6,11 @@ import org.denoiselab.experiment.json.MessageException;
 /**
  * A message on one of the pipeline topics: JSON (see {@link Json}) with a schema version, published
  * under {@link #key()} (the run id; the experiment id for experiment-level messages).
+ *
+ * <p>Compatibility within one schema version: a reader skips fields it does not know (a newer producer
+ * may add optional ones during a rolling upgrade, and the event is not dead-lettered for it). A change
+ * that an older reader must not ignore (a field whose absence changes the meaning, a renamed or
+ * removed field, a new enum label) needs a new {@link #SCHEMA_VERSION}.
  */
 public interface PipelineMessage {
     /** the version every message is written with and the only one read */
@@ -16,9 +21,12 @@ public interface PipelineMessage {
     /** the Kafka record key */
     String key();
 
-    /** Decodes and checks the schema version; a MessageException names what is wrong. */
+    /**
+     * Decodes with {@link Json#decodeEvent} (unknown fields skipped) and checks the schema version; a
+     * MessageException names what is wrong.
+     */
     static <T extends PipelineMessage> T decode(byte[] json, Class<T> type) {
-        T message = Json.decode(json, type);
+        T message = Json.decodeEvent(json, type);
         if (message.schemaVersion() != SCHEMA_VERSION) {
             throw new MessageException(
                     "schemaVersion",

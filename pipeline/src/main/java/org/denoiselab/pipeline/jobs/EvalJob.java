@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.denoiselab.experiment.json.Json;
+import org.denoiselab.experiment.json.MessageException;
 import org.denoiselab.pipeline.events.EvaluationEvent;
 import org.denoiselab.pipeline.events.PipelineMessage;
 import org.denoiselab.pipeline.events.SamplesEvent;
@@ -216,7 +217,7 @@ public final class EvalJob implements AutoCloseable {
             });
         }
         long t0 = System.nanoTime();
-        ImageDataset data = Datasets.open(withLimit(dataset, settings.classifierTrainImages()), true);
+        ImageDataset data = openDataset(withLimit(dataset, settings.classifierTrainImages()), true);
         ClassifierExtractor classifier = ClassifierExtractor.train(
                 data, settings.classifierEpochs(), settings.classifierBatch(), settings.seed());
         try {
@@ -230,7 +231,7 @@ public final class EvalJob implements AutoCloseable {
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         // the classifier's test accuracy says how much its feature space can be trusted for FD/IS
-        double accuracy = classifier.accuracy(Datasets.open(dataset, false));
+        double accuracy = classifier.accuracy(openDataset(dataset, false));
         LOG.info(String.format(
                 Locale.ROOT,
                 "classifier for %s trained on %d images x %d epochs in %.1f s: test accuracy %.2f%%," + " stored as %s",
@@ -244,8 +245,11 @@ public final class EvalJob implements AutoCloseable {
     }
 
     /**
-     * The run's reference statistics: its own file or object when it names one, else the dataset's
-     * test-split statistics under this extractor, computed and stored the first time.
+     * The run's reference statistics: its own file (an absolute path, under the settings' data roots when
+     * they are set) or object when it names one, else the dataset's test-split statistics under this
+     * extractor, computed and stored the first time.
+     *
+     * @throws MessageException for a local file outside the data roots (the record cannot be used)
      */
     private Gaussian reference(RunSpec spec, String extractorName, FeatureExtractor extractor) throws IOException {
         String named = spec.eval().referenceStats();
@@ -257,7 +261,15 @@ public final class EvalJob implements AutoCloseable {
             return cached;
         }
         Gaussian reference;
-        if (named != null && !named.isBlank() && Files.isRegularFile(Path.of(named))) {
+        boolean local = named != null && !named.isBlank() && named.startsWith("/");
+        if (local && settings.dataRoots() != null) {
+            // a local file only under the configured roots: an evaluation never reads an arbitrary file
+            Optional<String> refused = settings.dataRoots().refuseLocal(named, true);
+            if (refused.isPresent()) {
+                throw new MessageException("spec.eval.referenceStats", refused.get());
+            }
+        }
+        if (local && Files.isRegularFile(Path.of(named))) {
             reference = Gaussian.load(Path.of(named));
         } else {
             Optional<ObjectStore.Stored> stored = store.stored(key);
@@ -280,7 +292,7 @@ public final class EvalJob implements AutoCloseable {
     private Gaussian computeReference(RunSpec.DatasetSpec dataset, FeatureExtractor extractor, String key)
             throws IOException {
         long t0 = System.nanoTime();
-        ImageDataset data = Datasets.open(withLimit(dataset, settings.referenceImages()), false);
+        ImageDataset data = openDataset(withLimit(dataset, settings.referenceImages()), false);
         Gaussian reference =
                 Evaluator.statistics(ImageSource.ofDataset(data), extractor).toGaussian();
         JobSupport.withTempFile(".npz", tmp -> {
@@ -294,6 +306,23 @@ public final class EvalJob implements AutoCloseable {
                 data.size(),
                 (System.nanoTime() - t0) / 1e9));
         return reference;
+    }
+
+    /**
+     * Opens a run's dataset, which must lie under the settings' data roots when they are set.
+     *
+     * @throws MessageException for a dataset.location outside the roots (the record cannot be used)
+     */
+    private ImageDataset openDataset(RunSpec.DatasetSpec d, boolean train) throws IOException {
+        if (settings.dataRoots() != null
+                && d.location() != null
+                && !d.location().isBlank()) {
+            Optional<String> refused = settings.dataRoots().refuseLocal(d.location(), false);
+            if (refused.isPresent()) {
+                throw new MessageException("spec.dataset.location", refused.get());
+            }
+        }
+        return Datasets.open(d, train);
     }
 
     private static RunSpec.DatasetSpec withLimit(RunSpec.DatasetSpec d, int limit) {

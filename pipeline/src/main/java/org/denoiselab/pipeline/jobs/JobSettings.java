@@ -14,6 +14,8 @@ import org.denoiselab.science.util.Engines;
  * @param referenceImages       test-split images behind the reference statistics (0 = the whole split)
  * @param inceptionPath         TorchScript inception-2015-12-05.pt for extractor "inception"; null = not available
  * @param seed                  seeds the classifier's training
+ * @param dataRoots             where a run spec's dataset.location and local evaluation.referenceStats may
+ *                              point; null = anywhere (the CLI and the tests, on the user's own machine)
  */
 public record JobSettings(
         Device device,
@@ -22,7 +24,28 @@ public record JobSettings(
         int classifierBatch,
         int referenceImages,
         Path inceptionPath,
-        long seed) {
+        long seed,
+        DataRoots dataRoots) {
+
+    /** without data roots: run specs may name any local path */
+    public JobSettings(
+            Device device,
+            int classifierTrainImages,
+            int classifierEpochs,
+            int classifierBatch,
+            int referenceImages,
+            Path inceptionPath,
+            long seed) {
+        this(
+                device,
+                classifierTrainImages,
+                classifierEpochs,
+                classifierBatch,
+                referenceImages,
+                inceptionPath,
+                seed,
+                null);
+    }
 
     public JobSettings {
         if (device == null) {
@@ -44,21 +67,56 @@ public record JobSettings(
 
     public JobSettings withDevice(Device d) {
         return new JobSettings(
-                d, classifierTrainImages, classifierEpochs, classifierBatch, referenceImages, inceptionPath, seed);
+                d,
+                classifierTrainImages,
+                classifierEpochs,
+                classifierBatch,
+                referenceImages,
+                inceptionPath,
+                seed,
+                dataRoots);
     }
 
     public JobSettings withClassifierBudget(int images, int epochs) {
-        return new JobSettings(device, images, epochs, classifierBatch, referenceImages, inceptionPath, seed);
+        return new JobSettings(
+                device, images, epochs, classifierBatch, referenceImages, inceptionPath, seed, dataRoots);
     }
 
     public JobSettings withReferenceImages(int images) {
         return new JobSettings(
-                device, classifierTrainImages, classifierEpochs, classifierBatch, images, inceptionPath, seed);
+                device,
+                classifierTrainImages,
+                classifierEpochs,
+                classifierBatch,
+                images,
+                inceptionPath,
+                seed,
+                dataRoots);
     }
 
     public JobSettings withInceptionPath(Path path) {
         return new JobSettings(
-                device, classifierTrainImages, classifierEpochs, classifierBatch, referenceImages, path, seed);
+                device,
+                classifierTrainImages,
+                classifierEpochs,
+                classifierBatch,
+                referenceImages,
+                path,
+                seed,
+                dataRoots);
+    }
+
+    /** run specs may name local files under these roots only (the services) */
+    public JobSettings withDataRoots(DataRoots roots) {
+        return new JobSettings(
+                device,
+                classifierTrainImages,
+                classifierEpochs,
+                classifierBatch,
+                referenceImages,
+                inceptionPath,
+                seed,
+                roots);
     }
 
     private static void requireAtLeast(String name, int value, int min) {

@@ -66,7 +66,7 @@ public final class TrainJob {
     public Result run(RunSpec spec, Sink sink, BooleanSupplier cancelled) {
         Reported at = new Reported();
         try {
-            ImageDataset data = openDataset(spec);
+            ImageDataset data = openDataset(spec, settings.dataRoots());
             long totalSteps = totalSteps(spec, data);
             at.totalSteps = totalSteps;
             sink.status(RunStatus.queued(spec, totalSteps));
@@ -160,7 +160,15 @@ public final class TrainJob {
         double etaSeconds = Double.NaN;
     }
 
-    private static ImageDataset openDataset(RunSpec spec) throws DatasetException {
+    /** @param roots where dataset.location may point (null = anywhere); the kind's default location is always allowed */
+    private static ImageDataset openDataset(RunSpec spec, DataRoots roots) throws DatasetException {
+        String location = spec.dataset().location();
+        if (roots != null && location != null && !location.isBlank()) {
+            Optional<String> refused = roots.refuseLocal(location, false);
+            if (refused.isPresent()) {
+                throw new DatasetException("dataset.location: " + refused.get(), null);
+            }
+        }
         try {
             return Datasets.open(spec.dataset(), true);
         } catch (IOException | IllegalArgumentException e) {

@@ -59,6 +59,11 @@ public final class ConsumerLoop extends ConsumerThread {
         public static Options defaults() {
             return new Options(Duration.ofMillis(200), 3, Duration.ofSeconds(1), Duration.ofSeconds(60));
         }
+
+        /** these options with another {@link #cancelGrace} (a GPU trainer gives a checkpoint upload minutes) */
+        public Options withCancelGrace(Duration grace) {
+            return new Options(pollTimeout, maxAttempts, retryBackoff, grace);
+        }
     }
 
     private final String topic;

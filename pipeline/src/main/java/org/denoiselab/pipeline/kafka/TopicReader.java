@@ -45,6 +45,11 @@ public final class TopicReader extends ConsumerThread {
                 .register(registry);
     }
 
+    /** the topic this reader follows */
+    public String topic() {
+        return topic;
+    }
+
     @Override
     protected Duration joinTimeout() {
         return Duration.ofSeconds(10);

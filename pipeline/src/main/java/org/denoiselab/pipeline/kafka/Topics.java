@@ -1,17 +1,23 @@
 package org.denoiselab.pipeline.kafka;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * The pipeline's topics, their partitions and retention: the one place they are defined. Replication
@@ -99,6 +105,46 @@ public final class Topics {
             }
         }
         return created;
+    }
+
+    /**
+     * For a cluster whose topics someone else manages (Strimzi's Topic Operator): checks that every named
+     * topic exists and this client may describe it, without creating anything.
+     *
+     * @param names topics this service reads or writes
+     * @throws IllegalStateException naming every topic that is missing or hidden from this Kafka user (no
+     *                               Describe ACL), or when the broker does not answer within 60 s
+     */
+    public static void requireExisting(Admin admin, Collection<String> names) {
+        Map<String, KafkaFuture<TopicDescription>> results =
+                admin.describeTopics(new TreeSet<>(names)).topicNameValues();
+        List<String> missing = new ArrayList<>();
+        for (Map.Entry<String, KafkaFuture<TopicDescription>> e : new TreeMap<>(results).entrySet()) {
+            try {
+                e.getValue().get(60, TimeUnit.SECONDS);
+            } catch (ExecutionException ex) {
+                if (ex.getCause() instanceof UnknownTopicOrPartitionException
+                        || ex.getCause() instanceof TopicAuthorizationException) {
+                    missing.add(e.getKey());
+                } else {
+                    throw new IllegalStateException(
+                            "cannot describe topic '" + e.getKey() + "': "
+                                    + ex.getCause().getMessage(),
+                            ex.getCause());
+                }
+            } catch (TimeoutException ex) {
+                throw new IllegalStateException(
+                        "describing topic '" + e.getKey() + "' timed out after 60 s: is the broker up?", ex);
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while describing topic '" + e.getKey() + "'", ex);
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("topics managed outside the services (DENOISE_KAFKA_CREATE_TOPICS=false)"
+                    + " are missing or not visible to this Kafka user: " + String.join(", ", missing)
+                    + "; create them (k8s/base/kafka-topics.yaml) or grant Describe");
+        }
     }
 
     private static Map<String, String> delete(String retentionMs) {

@@ -183,6 +183,46 @@ public final class ObjectStore implements AutoCloseable {
         }
     }
 
+    /**
+     * An object opened for streaming (large objects never pass through memory whole): close it when done.
+     *
+     * @param stream    its bytes, unverified: copy them with {@link Sha256#copyVerified} against {@code sha256}
+     * @param sizeBytes its size as stored
+     * @param sha256    the checksum recorded at upload
+     */
+    public record Opened(String key, InputStream stream, long sizeBytes, String sha256) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            stream.close();
+        }
+    }
+
+    /**
+     * Opens an object for streaming when it exists and has a recorded checksum.
+     *
+     * @return empty when the object is missing or was not stored by {@link #put} (no checksum)
+     * @throws ObjectStoreException when the store cannot be asked
+     */
+    public Optional<Opened> open(String key) {
+        Optional<Stored> stored = stored(key);
+        if (stored.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            InputStream in = client.getObject(
+                    GetObjectArgs.builder().bucket(bucket).object(key).build());
+            return Optional.of(
+                    new Opened(key, in, stored.get().sizeBytes(), stored.get().sha256()));
+        } catch (ErrorResponseException e) {
+            if (NOT_FOUND.contains(e.errorResponse().code())) {
+                return Optional.empty(); // removed between stat and get
+            }
+            throw failure(key, "get", e);
+        } catch (Exception e) {
+            throw failure(key, "get", e);
+        }
+    }
+
     /** The checksum recorded when the object was put, if the object exists and has one. */
     public Optional<String> storedSha256(String key) {
         return stat(key).flatMap(ObjectStore::sha256Of);

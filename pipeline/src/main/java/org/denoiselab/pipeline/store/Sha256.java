@@ -50,4 +50,38 @@ public final class Sha256 {
     }
 
     record Stored(String sha256, long size) {}
+
+    /**
+     * Copies {@code in} to {@code out} (streaming, 64 KiB at a time) and checks that the bytes have the
+     * expected checksum. The last piece is held back until the checksum is known, so wrong bytes are never
+     * sent whole: an object of up to 64 KiB (a grid) is not sent at all, a larger one is cut short, and the
+     * receiver sees an error, not a complete wrong file. Memory: two 64 KiB buffers, whatever the size.
+     *
+     * @return bytes copied
+     * @throws ObjectStoreException.ChecksumMismatch when the bytes differ from what was stored
+     */
+    public static long copyVerified(String key, InputStream in, OutputStream out, String expectedSha256)
+            throws IOException {
+        MessageDigest d = digest();
+        byte[] held = new byte[1 << 16];
+        byte[] next = new byte[1 << 16];
+        int heldLength = 0;
+        long size = 0;
+        for (int n; (n = in.readNBytes(next, 0, next.length)) > 0; ) {
+            if (heldLength > 0) {
+                out.write(held, 0, heldLength);
+            }
+            byte[] t = held;
+            held = next;
+            next = t;
+            heldLength = n;
+            d.update(held, 0, n);
+            size += n;
+        }
+        ObjectStore.verify(key, expectedSha256, HexFormat.of().formatHex(d.digest()));
+        if (heldLength > 0) {
+            out.write(held, 0, heldLength);
+        }
+        return size;
+    }
 }
