@@ -141,7 +141,8 @@ final class Code {
         if (!module.equals("trainer-service")) {
             return module.substring(0, module.indexOf('-'));
         }
-        boolean training = Topics.RUNS.equals(consumedTopic) || (consumedTopic == null && file.equals("RunTrainer.java"));
+        boolean training =
+                Topics.RUNS.equals(consumedTopic) || (consumedTopic == null && file.equals("RunTrainer.java"));
         return training ? "trainer" : "trainer-intake";
     }
 

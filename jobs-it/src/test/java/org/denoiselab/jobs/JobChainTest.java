@@ -376,6 +376,7 @@ class JobChainTest {
                 s.trainLoss(),
                 s.checkpointKey(),
                 s.spec(),
-                null);
+                null,
+                s.sweep());
     }
 }

@@ -61,6 +61,9 @@ public abstract class Denoiser implements AutoCloseable {
     /** a one-line description for logs: architecture and parameter count */
     public abstract String describe();
 
+    /** Switches training-only behaviour (dropout) on or off; the trainer turns it on around its steps. */
+    public void setTraining(boolean training) {}
+
     @Override
     public void close() {
         manager.close();

@@ -33,8 +33,11 @@ public final class Checkpoint {
     public static final String EMA = "ema";
     public static final String ADAM_M = "adam.m";
     public static final String ADAM_V = "adam.v";
-    private static final Map<String, String> PREFIX =
-            Map.of(PARAMS, "", EMA, "ema.", ADAM_M, "optimizer.exp_avg.", ADAM_V, "optimizer.exp_avg_sq.");
+    /** the second EMA (train.emaDecay2), when the run keeps one */
+    public static final String EMA_2 = "ema2";
+
+    private static final Map<String, String> PREFIX = Map.of(
+            PARAMS, "", EMA, "ema.", ADAM_M, "optimizer.exp_avg.", ADAM_V, "optimizer.exp_avg_sq.", EMA_2, "ema2.");
     private static final byte[] FORMER_MAGIC = "DNLCKPT1".getBytes(StandardCharsets.US_ASCII);
 
     private final long step;
@@ -79,6 +82,9 @@ public final class Checkpoint {
         sections.put(EMA, snapshot(trainer.ema().weights()));
         sections.put(ADAM_M, snapshot(trainer.optimizer().firstMoment()));
         sections.put(ADAM_V, snapshot(trainer.optimizer().secondMoment()));
+        if (trainer.emas().size() > 1) {
+            sections.put(EMA_2, snapshot(trainer.emas().get(1).weights()));
+        }
         for (String reserved : new String[] {"format", "format_version", "step", "epoch", "optimizer_step"}) {
             if (extra.containsKey(reserved)) {
                 throw new IllegalArgumentException("checkpoint metadata key " + reserved + " is reserved");
@@ -105,6 +111,9 @@ public final class Checkpoint {
         copy(EMA, trainer.ema().weights());
         copy(ADAM_M, trainer.optimizer().firstMoment());
         copy(ADAM_V, trainer.optimizer().secondMoment());
+        if (trainer.emas().size() > 1) {
+            copy(EMA_2, trainer.emas().get(1).weights());
+        }
         trainer.optimizer().setStep(optimizerStep);
         trainer.restoreCounters(step, epoch);
     }
@@ -188,7 +197,7 @@ public final class Checkpoint {
                     + " build (it reads " + FORMAT_VERSION + ")");
         }
         Map<String, Map<String, Tensor>> sections = new LinkedHashMap<>();
-        for (String s : new String[] {PARAMS, EMA, ADAM_M, ADAM_V}) {
+        for (String s : new String[] {PARAMS, EMA, ADAM_M, ADAM_V, EMA_2}) {
             sections.put(s, new LinkedHashMap<>());
         }
         c.tensors().forEach((key, t) -> {
@@ -202,6 +211,9 @@ public final class Checkpoint {
             }
             sections.get(section).put(name, new Tensor(t.shape(), t.values()));
         });
+        if (sections.get(EMA_2).isEmpty()) {
+            sections.remove(EMA_2); // the run kept one EMA
+        }
         try {
             long step = Long.parseLong(meta.remove("step"));
             int epoch = Integer.parseInt(meta.remove("epoch"));

@@ -42,6 +42,9 @@ public final class Trainer implements AutoCloseable {
     private final Denoiser model;
     private final AdamW optimizer;
     private final Ema ema;
+    /** the second EMA (train.emaDecay2), or null */
+    private final Ema ema2;
+
     private final TimeSampler timeSampler;
     private final Ddpm ddpm;
     private final int[] shape;
@@ -58,6 +61,7 @@ public final class Trainer implements AutoCloseable {
         model.params().requireGradients();
         this.optimizer = AdamW.paper(model.params(), manager);
         this.ema = new Ema(model.params(), manager, train.emaDecay());
+        this.ema2 = train.emaDecay2() > 0 ? new Ema(model.params(), manager, train.emaDecay2()) : null;
         this.timeSampler = TimeSampler.of(train.timeSampling(), train.tMean(), train.tStd());
         this.ddpm = spec.method() == Method.DDPM ? new Ddpm() : null;
     }
@@ -72,11 +76,15 @@ public final class Trainer implements AutoCloseable {
         RunSpec.TrainSpec train = spec.train();
         long seed = mix(train.seed(), step);
         JniUtils.setSeed(seed);
-        long[] y = dropLabels(labels, count, new SplittableRandom(seed), train.labelDropProb());
+        SplittableRandom random = new SplittableRandom(seed);
+        long[] y = dropLabels(labels, count, random, train.labelDropProb());
         float loss;
         try (NDManager s = manager.newSubManager()) {
             int length = count * shape[0] * shape[1] * shape[2];
             float[] data = images.length == length ? images : java.util.Arrays.copyOf(images, length);
+            if (spec.dataset().randomFlip()) {
+                data = flipSome(data == images ? data.clone() : data, count, random);
+            }
             NDArray x = Tensors.of(s, data, new Shape(count, shape[0], shape[1], shape[2]));
             NDArray yArr = Tensors.of(s, y);
             NDArray e = s.randomNormal(x.getShape());
@@ -84,6 +92,7 @@ public final class Trainer implements AutoCloseable {
                 e = Scalars.mul(e, train.noiseScale());
             }
             NDArray lossArr;
+            model.setTraining(true);
             try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
                 if (ddpm == null) {
                     NDArray t = timeSampler.sample(s, count);
@@ -97,6 +106,8 @@ public final class Trainer implements AutoCloseable {
                     lossArr = Ddpm.loss(out, e);
                 }
                 collector.backward(lossArr);
+            } finally {
+                model.setTraining(false);
             }
             loss = lossArr.getFloat();
         }
@@ -107,6 +118,9 @@ public final class Trainer implements AutoCloseable {
         }
         optimizer.step(model.params(), learningRate(step));
         ema.update(model.params(), step);
+        if (ema2 != null) {
+            ema2.update(model.params(), step);
+        }
         step++;
         return loss;
     }
@@ -121,6 +135,28 @@ public final class Trainer implements AutoCloseable {
     }
 
     /** Replaces each label by the null class (index numClasses) with probability p, for guidance. */
+    /**
+     * Mirrors each sample left-right with probability 1/2 (the reference's RandomHorizontalFlip), in place,
+     * from the step's seeded generator so that a resumed run flips the same images.
+     */
+    private float[] flipSome(float[] images, int count, SplittableRandom random) {
+        int c = shape[0], h = shape[1], w = shape[2];
+        for (int i = 0; i < count; i++) {
+            if (!random.nextBoolean()) {
+                continue;
+            }
+            for (int row = 0; row < c * h; row++) {
+                int base = i * c * h * w + row * w;
+                for (int a = 0, b = w - 1; a < b; a++, b--) {
+                    float tmp = images[base + a];
+                    images[base + a] = images[base + b];
+                    images[base + b] = tmp;
+                }
+            }
+        }
+        return images;
+    }
+
     private long[] dropLabels(int[] labels, int count, SplittableRandom random, double p) {
         long[] y = new long[count];
         int nullClass = model.numClasses();
@@ -148,6 +184,11 @@ public final class Trainer implements AutoCloseable {
 
     public Denoiser model() {
         return model;
+    }
+
+    /** the EMAs kept, in the order of {@link RunSpec.TrainSpec#emaDecays()} */
+    public java.util.List<Ema> emas() {
+        return ema2 == null ? java.util.List.of(ema) : java.util.List.of(ema, ema2);
     }
 
     public Ema ema() {
