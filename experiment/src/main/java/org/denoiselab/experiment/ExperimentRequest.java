@@ -114,7 +114,8 @@ public record ExperimentRequest(
 
     /**
      * Optimisation; see {@link RunSpec.TrainSpec}. {@code learningRate} is sweepable; {@code noiseScale}
-     * absent = the paper's rule, image side / 256 above 256 px, else 1.
+     * absent = the paper's rule, image side / 256 above 256 px, else 1. {@code precision}: fp32 (default) or
+     * fp16 (JiT only: mixed precision with dynamic loss scaling, for GPU trainers).
      */
     public record Train(
             Integer epochs,
@@ -132,7 +133,8 @@ public record ExperimentRequest(
             Double labelDropProb,
             Integer checkpointEvery,
             Long seed,
-            Double emaDecay2) {}
+            Double emaDecay2,
+            String precision) {}
 
     /**
      * See {@link RunSpec.SamplingSpec}; {@code cfgInterval} is [low, high] of the flow time where guidance

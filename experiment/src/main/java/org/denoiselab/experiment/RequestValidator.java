@@ -19,6 +19,7 @@ import org.denoiselab.science.model.FeedForward;
 import org.denoiselab.science.model.JitSize;
 import org.denoiselab.science.model.JitVariant;
 import org.denoiselab.science.model.Norm;
+import org.denoiselab.science.model.Precision;
 import org.denoiselab.science.spec.Choice;
 
 /**
@@ -262,6 +263,13 @@ public final class RequestValidator {
         }
         if (t.emaDecay2() != null) {
             between(out, "train.emaDecay2", t.emaDecay2(), 0, true, 1, false);
+        }
+        if (t.precision() != null) { // absent: fp32
+            Precision precision = choice(out, "train.precision", t.precision(), Precision.class);
+            String arch = r.model() == null ? null : r.model().arch();
+            if (precision == Precision.FP16 && arch != null && !Arch.JIT.label().equalsIgnoreCase(arch.trim())) {
+                out.add(new Violation("train.precision", "fp16 is implemented for model.arch jit only, not " + arch));
+            }
         }
         between(out, "train.labelDropProb", t.labelDropProb(), 0, true, 1, false);
         range(out, "train.checkpointEvery", t.checkpointEvery(), 1, 10000);

@@ -17,6 +17,7 @@ import org.denoiselab.science.model.JitBlock;
 import org.denoiselab.science.model.JitSize;
 import org.denoiselab.science.model.JitVariant;
 import org.denoiselab.science.model.Norm;
+import org.denoiselab.science.model.Precision;
 import org.denoiselab.science.spec.Choice;
 import org.denoiselab.science.spec.RunSpec;
 
@@ -114,7 +115,10 @@ public final class Sweep {
                                                 t.labelDropProb(),
                                                 t.checkpointEvery(),
                                                 t.seed(),
-                                                t.emaDecay2() == null ? 0 : t.emaDecay2()),
+                                                t.emaDecay2() == null ? 0 : t.emaDecay2(),
+                                                t.precision() == null
+                                                        ? Precision.FP32
+                                                        : Choice.parse(Precision.class, t.precision())),
                                         new RunSpec.SamplingSpec(
                                                 solver,
                                                 s.steps(),

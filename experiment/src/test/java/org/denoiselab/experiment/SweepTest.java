@@ -273,4 +273,17 @@ class SweepTest {
                 "JiT-H's bottleneck");
         assertFalse(expand("{\"preset\": \"fmnist\"}").get(0).dataset().randomFlip());
     }
+
+    @Test
+    void precisionReachesTheRunSpecAndDefaultsToFp32() {
+        assertEquals(
+                org.denoiselab.science.model.Precision.FP16,
+                expand("{\"preset\": \"fmnist\", \"train\": {\"precision\": \"FP16\"}}")
+                        .get(0)
+                        .train()
+                        .precision());
+        assertEquals(
+                org.denoiselab.science.model.Precision.FP32,
+                expand("{\"preset\": \"fmnist\"}").get(0).train().precision());
+    }
 }

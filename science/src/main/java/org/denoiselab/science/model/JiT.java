@@ -62,6 +62,8 @@ public final class JiT extends Denoiser {
     private final NDArray[] ropeInContext;
     /** dropout is applied only while training */
     private volatile boolean training;
+    /** the type of matrix products and attention (FP32, or FP16 on half copies of the FP32 weights) */
+    private volatile DataType compute = DataType.FLOAT32;
 
     public JiT(
             NDManager parent,
@@ -244,6 +246,53 @@ public final class JiT extends Denoiser {
         return blockSpec;
     }
 
+    /**
+     * Every Linear and the two attention products (QK^T, AV) of one image's forward pass, at 2 FLOPs per
+     * multiply-add; elementwise ops, norms and softmax are not counted. For the baseline block this is the
+     * reference's count (../shared/reference/jit_torch.py, forward_flops: 11.13 GFLOP for JiT-B/4 at 32x32);
+     * in-context class tokens lengthen the sequence from their start block on, SwiGLU counts its two input
+     * projections and its output.
+     */
+    @Override
+    public double forwardFlops() {
+        double n = (double) (height / patch) * (width / patch);
+        double pd = (double) channels * patch * patch;
+        double h = hidden;
+        double f = bottleneck > 0 ? 2 * n * (pd * bottleneck + bottleneck * h) : 2 * n * pd * h;
+        f += 2 * (TIME_FEATURES * h + h * h); // timestep MLP
+        double mlpMacs = blockSpec.feedForward() == FeedForward.SWIGLU ? 3 * h * mlpHidden : 2 * h * mlpHidden;
+        int context = blockSpec.inContextTokens();
+        for (int i = 0; i < depth; i++) {
+            double tokens = context > 0 && i >= inContextStart ? n + context : n;
+            f += 2 * h * 6 * h; // adaLN modulation, once per image
+            f += 2 * tokens * (4 * h * h + mlpMacs); // qkv, proj, MLP
+            f += 2 * 2 * tokens * tokens * h; // QK^T and AV over all heads
+        }
+        return f + 2 * h * 2 * h + 2 * n * h * pd; // final adaLN and linear
+    }
+
+    /**
+     * FP16: matrix products and attention run in half precision on half copies of the FP32 weights (made at
+     * each forward, owned by the activations' manager, differentiable back to the FP32 weights), while the
+     * residual stream, norms, softmax and the output stay FP32, as torch.autocast does.
+     */
+    @Override
+    public void setPrecision(Precision precision) {
+        this.compute = precision.compute();
+    }
+
+    /** x W^T + b in the compute type; the result is in that type */
+    private NDArray lin(NDArray x, NDArray w, NDArray b) {
+        if (compute == DataType.FLOAT32) {
+            return Ops.linear(x, w, b);
+        }
+        NDManager scope = x.getManager();
+        return Ops.linear(
+                Ops.cast(x, compute, scope),
+                Ops.cast(w, compute, scope),
+                b == null ? null : Ops.cast(b, compute, scope));
+    }
+
     /** Dropout (if the block has any) acts only between {@code setTraining(true)} and {@code (false)}. */
     @Override
     public void setTraining(boolean training) {
@@ -294,12 +343,12 @@ public final class JiT extends Denoiser {
 
         NDArray tokens = patchify(z, patch);
         NDArray x = bottleneck > 0
-                ? Ops.linear(Ops.linear(tokens, w.get(EMBED_1), null), w.get(EMBED_2), w.get(EMBED_2_BIAS))
-                : Ops.linear(tokens, w.get(EMBED), w.get(EMBED_BIAS));
+                ? lin(lin(tokens, w.get(EMBED_1), null), w.get(EMBED_2), w.get(EMBED_2_BIAS))
+                : lin(tokens, w.get(EMBED), w.get(EMBED_BIAS));
         x = x.add(positions);
 
-        NDArray temb = Ops.linear(
-                Ops.silu(Ops.linear(
+        NDArray temb = lin(
+                Ops.silu(lin(
                         Ops.timeFeatures(t, timeFreqs),
                         w.get("t_embedder.mlp.0.weight"),
                         w.get("t_embedder.mlp.0.bias"))),
@@ -322,16 +371,16 @@ public final class JiT extends Denoiser {
             x = x.get(new NDIndex(":, {}:, :", context));
         }
 
-        NDList shiftScale = Ops.linear(
+        NDList shiftScale = lin(
                         cAct,
                         w.get("final_layer.adaLN_modulation.1.weight"),
                         w.get("final_layer.adaLN_modulation.1.bias"))
                 .split(2, 1);
-        NDArray y = Ops.linear(
+        NDArray y = lin(
                 Ops.modulate(norm(x, w, "final_layer.norm_final.weight"), shiftScale.get(0), shiftScale.get(1)),
                 w.get("final_layer.linear.weight"),
                 w.get("final_layer.linear.bias"));
-        return unpatchify(y, channels, height, width, patch);
+        return unpatchify(Ops.cast(y, DataType.FLOAT32, y.getManager()), channels, height, width, patch);
     }
 
     /** B x C x H x W to B x (H/p)(W/p) x (C p p): tokens in row-major patch order, each patch channel-major. */
@@ -362,7 +411,7 @@ public final class JiT extends Denoiser {
 
     private NDArray block(
             ParamSet w, String p, NDArray x, NDArray cAct, long b, int h, NDArray[] ropeTables, double drop) {
-        NDList ada = Ops.linear(cAct, w.get(p + "adaLN_modulation.1.weight"), w.get(p + "adaLN_modulation.1.bias"))
+        NDList ada = lin(cAct, w.get(p + "adaLN_modulation.1.weight"), w.get(p + "adaLN_modulation.1.bias"))
                 .split(6, 1);
         NDArray shift1 = ada.get(0), scale1 = ada.get(1), gate1 = ada.get(2);
         NDArray shift2 = ada.get(3), scale2 = ada.get(4), gate2 = ada.get(5);
@@ -373,15 +422,15 @@ public final class JiT extends Denoiser {
 
         NDArray m = Ops.modulate(norm(x, w, p + "norm2.weight"), shift2, scale2);
         if (blockSpec.feedForward() == FeedForward.SWIGLU) {
-            NDList ab = Ops.linear(m, w.get(p + "mlp.w12.weight"), w.get(p + "mlp.w12.bias"))
+            NDList ab = lin(m, w.get(p + "mlp.w12.weight"), w.get(p + "mlp.w12.bias"))
                     .split(2, 2);
-            m = Ops.linear(
+            m = lin(
                     dropout(Ops.silu(ab.get(0)).mul(ab.get(1)), drop),
                     w.get(p + "mlp.w3.weight"),
                     w.get(p + "mlp.w3.bias"));
         } else {
-            m = Ops.linear(
-                    dropout(Ops.gelu(Ops.linear(m, w.get(p + "mlp.fc1.weight"), w.get(p + "mlp.fc1.bias"))), drop),
+            m = lin(
+                    dropout(Ops.gelu(lin(m, w.get(p + "mlp.fc1.weight"), w.get(p + "mlp.fc1.bias"))), drop),
                     w.get(p + "mlp.fc2.weight"),
                     w.get(p + "mlp.fc2.bias"));
         }
@@ -390,27 +439,31 @@ public final class JiT extends Denoiser {
 
     private NDArray attention(ParamSet w, String p, NDArray x, long b, int h, NDArray[] ropeTables, double drop) {
         long n = x.getShape().get(1);
-        NDArray qkv = Ops.linear(x, w.get(p + "attn.qkv.weight"), w.get(p + "attn.qkv.bias"))
+        NDArray qkv = lin(x, w.get(p + "attn.qkv.weight"), w.get(p + "attn.qkv.bias"))
                 .reshape(b, n, 3, heads, headDim)
                 .transpose(2, 0, 3, 1, 4); // 3, B, heads, N, d
         NDList parts = qkv.split(3, 0);
         NDArray q = parts.get(0).squeeze(0);
         NDArray k = parts.get(1).squeeze(0);
         NDArray v = parts.get(2).squeeze(0);
-        if (blockSpec.qkNorm()) {
-            q = Ops.rmsNorm(q, w.get(p + "attn.q_norm.weight"), NORM_EPS);
-            k = Ops.rmsNorm(k, w.get(p + "attn.k_norm.weight"), NORM_EPS);
+        NDManager scope = x.getManager();
+        if (blockSpec.qkNorm()) { // in FP32 (q and k are half in FP16 mode)
+            q = Ops.rmsNorm(Ops.cast(q, DataType.FLOAT32, scope), w.get(p + "attn.q_norm.weight"), NORM_EPS);
+            k = Ops.rmsNorm(Ops.cast(k, DataType.FLOAT32, scope), w.get(p + "attn.k_norm.weight"), NORM_EPS);
         }
         if (ropeTables != null) {
             q = Ops.rotary(q, ropeTables[0], ropeTables[1]);
             k = Ops.rotary(k, ropeTables[0], ropeTables[1]);
         }
-        NDArray scores = q.mul(attentionScale).matMul(k.transpose(0, 1, 3, 2));
-        NDArray o = dropout(scores.softmax(-1), drop)
-                .matMul(v) // B, heads, N, d
+        // the products in the compute type, the softmax in FP32
+        q = Ops.cast(q, compute, scope);
+        k = Ops.cast(k, compute, scope);
+        NDArray scores = Ops.cast(q.mul(attentionScale).matMul(k.transpose(0, 1, 3, 2)), DataType.FLOAT32, scope);
+        NDArray probs = Ops.cast(dropout(scores.softmax(-1), drop), compute, scope);
+        NDArray o = probs.matMul(Ops.cast(v, compute, scope)) // B, heads, N, d
                 .transpose(0, 2, 1, 3)
                 .reshape(b, n, h);
-        return dropout(Ops.linear(o, w.get(p + "attn.proj.weight"), w.get(p + "attn.proj.bias")), drop);
+        return dropout(lin(o, w.get(p + "attn.proj.weight"), w.get(p + "attn.proj.bias")), drop);
     }
 
     @Override

@@ -21,6 +21,27 @@ public final class Ops {
         return x.getNDArrayInternal().linear(x, w, b).singletonOrThrow();
     }
 
+    /**
+     * {@code a} in another floating type, owned by {@code owner} (a cast of a weight must not attach to the
+     * weights' manager); {@code a} itself when it has the type already. Differentiable: the gradient comes
+     * back in {@code a}'s type.
+     *
+     * <p>Why a cumulative product: DJL's {@code toType} runs PyTorch's {@code Tensor.to} under a
+     * NoGradGuard (ai_djl_pytorch_jni_PyTorchLibrary_tensor.cc, torchTo), so a cast made with it cuts the
+     * graph. {@code cumprod(dim, dtype)} over a new axis of size 1 is the identity in the new type, is
+     * recorded by autograd, and its backward (FunctionsManual.cpp, cumprod_backward: size-1 dim) returns
+     * the gradient cast back.
+     */
+    public static NDArray cast(NDArray a, ai.djl.ndarray.types.DataType type, NDManager owner) {
+        if (a.getDataType() == type) {
+            return a;
+        }
+        int axis = a.getShape().dimension();
+        NDArray c = a.expandDims(axis).cumProd(axis, type).squeeze(axis);
+        c.attach(owner);
+        return c;
+    }
+
     /** LayerNorm over the last axis without learned affine (gamma 1, beta 0 are constants). */
     public static NDArray layerNorm(NDArray x, NDArray ones, NDArray zeros, float eps) {
         long d = x.getShape().get(x.getShape().dimension() - 1);

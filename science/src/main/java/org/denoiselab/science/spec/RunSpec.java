@@ -10,6 +10,7 @@ import org.denoiselab.science.eval.Extractor;
 import org.denoiselab.science.model.Arch;
 import org.denoiselab.science.model.JitBlock;
 import org.denoiselab.science.model.JitSize;
+import org.denoiselab.science.model.Precision;
 
 /**
  * One fully resolved training run: everything the trainer, sampler and evaluator need, with no
@@ -93,6 +94,7 @@ public record RunSpec(
      * @param seed               seeds shuffling, init and noise
      * @param emaDecay2          a second EMA kept beside emaDecay (the reference keeps 0.9999 and 0.9996);
      *                           0 = none. Grids come from the first; evaluations score both
+     * @param precision          fp32, or fp16 mixed precision with dynamic loss scaling (GPU nodes)
      */
     public record TrainSpec(
             int epochs,
@@ -107,7 +109,44 @@ public record RunSpec(
             double labelDropProb,
             int checkpointEvery,
             long seed,
-            double emaDecay2) {
+            double emaDecay2,
+            Precision precision) {
+        public TrainSpec {
+            precision = precision == null ? Precision.FP32 : precision;
+        }
+
+        /** FP32 */
+        public TrainSpec(
+                int epochs,
+                int batchSize,
+                double learningRate,
+                int warmupSteps,
+                double emaDecay,
+                TimeSampling timeSampling,
+                double tMean,
+                double tStd,
+                double noiseScale,
+                double labelDropProb,
+                int checkpointEvery,
+                long seed,
+                double emaDecay2) {
+            this(
+                    epochs,
+                    batchSize,
+                    learningRate,
+                    warmupSteps,
+                    emaDecay,
+                    timeSampling,
+                    tMean,
+                    tStd,
+                    noiseScale,
+                    labelDropProb,
+                    checkpointEvery,
+                    seed,
+                    emaDecay2,
+                    Precision.FP32);
+        }
+
         /** one EMA */
         public TrainSpec(
                 int epochs,

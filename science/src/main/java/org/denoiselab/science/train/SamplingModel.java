@@ -47,6 +47,7 @@ public final class SamplingModel implements AutoCloseable {
                     shape.width(),
                     shape.numClasses(),
                     spec.train().seed());
+            model.setPrecision(spec.train().precision());
             checkpoint.copy(Checkpoint.EMA, model.params());
             List<ParamSet> emas = new ArrayList<>(List.of(model.params()));
             if (checkpoint.section(Checkpoint.EMA_2) != null) {

@@ -122,4 +122,16 @@ class JitBlockTest {
         assertEquals(10, JitSize.H.inContextStart);
         assertEquals(8, JitSize.L.inContextStart);
     }
+
+    @Test
+    void forwardFlopsOfTheBaselineAreTheReferenceCount() {
+        Engines.pytorch();
+        try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch");
+                JiT b4 = new JiT(m, JitSize.B, 3, 32, 32, 4, 128, 10, 0);
+                JiT t4 = new JiT(m, JitSize.T, 1, 28, 28, 4, 128, 10, 0)) {
+            // ../shared/reference/jit_torch.py forward_flops((3, 32, 32), 4, "B")[1] and ((1, 28, 28), 4, "T")[1]
+            assertEquals(11_129_585_664.0, b4.forwardFlops());
+            assertEquals(277_060_096.0, t4.forwardFlops());
+        }
+    }
 }
