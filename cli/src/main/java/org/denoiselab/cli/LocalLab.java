@@ -24,6 +24,7 @@ import org.denoiselab.science.data.ImageDataset;
 import org.denoiselab.science.data.ToyManifold;
 import org.denoiselab.science.image.PngGrid;
 import org.denoiselab.science.image.PointPanel;
+import org.denoiselab.science.model.Precision;
 import org.denoiselab.science.spec.RunSpec;
 import org.denoiselab.science.train.Checkpoint;
 import org.denoiselab.science.train.Sampling;
@@ -190,7 +191,7 @@ public final class LocalLab implements Callable<Integer> {
                 public void onProgress(TrainingRun.Progress p) {
                     log.printf(
                             Locale.ROOT,
-                            "  [%d/%d] epoch %d/%d step %d/%d loss %.4f %.1f img/s ETA %s%n",
+                            "  [%d/%d] epoch %d/%d step %d/%d loss %.4f %.1f img/s ETA %s%s%n",
                             index,
                             total,
                             p.epoch(),
@@ -199,7 +200,14 @@ public final class LocalLab implements Callable<Integer> {
                             p.totalSteps(),
                             p.loss(),
                             p.imagesPerSecond(),
-                            duration(p.etaSeconds()));
+                            duration(p.etaSeconds()),
+                            spec.train().precision() == Precision.FP16
+                                    ? String.format(
+                                            Locale.ROOT,
+                                            " loss scale %.0f, %d skipped",
+                                            p.lossScale(),
+                                            p.skippedSteps())
+                                    : "");
                     try {
                         csv.write(String.format(
                                 Locale.ROOT, "%d,%d,%.6f,%.2f%n", p.step(), p.epoch(), p.loss(), p.imagesPerSecond()));

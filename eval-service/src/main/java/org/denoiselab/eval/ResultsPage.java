@@ -76,6 +76,9 @@ public final class ResultsPage {
      * @param reason       why it failed, else ""
      * @param loss         latest training loss
      * @param fdMetric     name of the FD, e.g. fd_classifier (null before the first evaluation)
+     * @param kid          KID of the latest evaluation (null when not computed), kidStd its std over subsets
+     * @param sweepBest    with an evaluation sweep (guidance scales x EMAs), its best setting:
+     *                     "best: cfg 1.5, EMA 0.9996, FD 12.3 (of 8)"; else
      * @param frames       every epoch with a checkpoint, grid or evaluation, ascending
      * @param latest       the last frame with a grid (null before the first grid)
      * @param color        its colour in the charts and the legend
@@ -99,6 +102,9 @@ public final class ResultsPage {
             String isMetric,
             Double isMean,
             Double isStd,
+            Double kid,
+            Double kidStd,
+            String sweepBest,
             List<Frame> frames,
             Frame latest,
             String color,

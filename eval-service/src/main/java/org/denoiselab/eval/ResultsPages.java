@@ -300,10 +300,26 @@ public class ResultsPages {
                 last == null ? null : last.isMetric(),
                 last == null ? null : last.isMean(),
                 last == null ? null : last.isStd(),
+                last == null ? null : last.kid(),
+                last == null ? null : last.kidStd(),
+                last == null ? "" : sweepBest(last),
                 frames,
                 latest,
                 p == null ? "#868e96" : COLORS.getOrDefault(p, "#868e96"),
                 row == null ? "" : DASHES.get(layout.rows.indexOf(row) % DASHES.size()));
+    }
+
+    /** the best setting of an evaluation sweep, or "" without one */
+    private static String sweepBest(EvaluationEvent e) {
+        return e.best()
+                .map(b -> String.format(
+                        Locale.ROOT,
+                        "best: cfg %s, EMA %s, FD %s (of %d)",
+                        Chart.label(b.cfgScale()),
+                        Double.toString(b.emaDecay()),
+                        Chart.label(b.fd()),
+                        e.sweep().size()))
+                .orElse("");
     }
 
     private static Chart chart(String title, List<ResultsPage.Run> rows, Function<ResultsPage.Frame, Double> value) {

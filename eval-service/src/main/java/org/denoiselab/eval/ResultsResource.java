@@ -41,7 +41,11 @@ public class ResultsResource {
             int numSamples,
             Double trainLoss,
             String gridKey,
-            String batchKey) {}
+            String batchKey,
+            String kidMetric,
+            Double kid,
+            Double kidStd,
+            List<EvaluationEvent.SweepScore> sweep) {}
 
     public record RunResult(
             String runId,
@@ -135,7 +139,11 @@ public class ResultsResource {
                             e.numSamples(),
                             e.trainLoss(),
                             ObjectLayout.grid(e.runId(), e.epoch()),
-                            e.batchKey()))
+                            e.batchKey(),
+                            e.kidMetric(),
+                            e.kid(),
+                            e.kidStd(),
+                            e.sweep()))
                     .toList();
             out.add(
                     spec == null

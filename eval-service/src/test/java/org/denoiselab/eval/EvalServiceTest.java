@@ -154,6 +154,10 @@ class EvalServiceTest {
                 0.31,
                 ObjectLayout.samples(spec.runId(), epoch),
                 spec,
-                PipelineMessage.now());
+                PipelineMessage.now(),
+                null,
+                null,
+                null,
+                java.util.List.of());
     }
 }

@@ -111,6 +111,7 @@ class ResultsPageBrowserTest {
         assertTrue(dom.contains("(log scale)"), "FD spans more than a factor of 30 here: log scale");
         // status: progress of the running run, reason of the failed one, the queued one
         assertTrue(dom.contains("epoch 1 of 3 done · step 72 of 144"), "progress");
+        assertTrue(dom.contains("<th class=\"num\">KID</th>") && dom.contains(" ± "), "KID with its std");
         assertTrue(dom.contains("loss is NaN at step 812 (epoch 2)"), "failure reason");
         assertTrue(dom.contains("class=\"state queued\""), "queued");
         // stepping through epochs: a chip per epoch with a grid, the latest one selected
@@ -239,7 +240,11 @@ class ResultsPageBrowserTest {
                 loss,
                 ObjectLayout.samples(s.runId(), epoch),
                 s,
-                t0.plusSeconds(90L * epoch + i).toString());
+                t0.plusSeconds(90L * epoch + i).toString(),
+                EvaluationEvent.kidMetric("classifier"),
+                fd / 1000,
+                fd / 20000,
+                null);
     }
 
     /** an 8 x 8 grid of 28 px "garments" (bright blobs of a few shapes) under Gaussian noise of {@code noise} */

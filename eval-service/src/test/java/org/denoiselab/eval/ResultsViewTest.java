@@ -30,7 +30,11 @@ class ResultsViewTest {
                 0.3,
                 "runs/" + run + "/samples/epoch-0001.npy",
                 null,
-                Instant.ofEpochSecond(1_700_000_000L + second).toString());
+                Instant.ofEpochSecond(1_700_000_000L + second).toString(),
+                null,
+                null,
+                null,
+                null);
     }
 
     private static Set<String> gaugedRuns(SimpleMeterRegistry registry) {

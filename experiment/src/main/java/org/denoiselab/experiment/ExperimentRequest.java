@@ -50,6 +50,7 @@ public record ExperimentRequest(
      * @param imageSize image side (celeba; fmnist is 28 and cifar10 32 whatever is given)
      * @param toyDim    sweepable: ambient dimension D of the toy manifold
      * @param limit     first N training samples only (0 = all)
+     * @param randomFlip horizontal flips in training (the presets turn it on for natural images)
      */
     public record Dataset(
             String kind,
@@ -59,12 +60,24 @@ public record ExperimentRequest(
             @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
             List<Integer> toyDim,
 
-            Integer limit) {}
+            Integer limit,
+            Boolean randomFlip) {}
 
     /**
-     * @param arch  jit (images) or mlp (toy)
-     * @param size  sweepable: T, S, B, L
-     * @param patch sweepable: patch side, must divide the image side
+     * The model. A JiT's block starts from {@code variant} and any switch given overrides it; every
+     * sweepable field given as a list multiplies the runs (the paper's Table 4 is such a sweep).
+     *
+     * @param arch            jit (images) or mlp (toy)
+     * @param size            sweepable: T, S, B, L, H
+     * @param patch           sweepable: patch side, must divide the image side
+     * @param bottleneck      patch-embedding bottleneck width (absent = the size's: 128, 256 for H; 0 = none)
+     * @param variant         sweepable: baseline (DESIGN.md's block) or paper (every switch on)
+     * @param norm            sweepable: layernorm or rmsnorm
+     * @param mlp             sweepable: gelu or swiglu
+     * @param qkNorm          sweepable: RMSNorm on q and k
+     * @param rope            sweepable: 2-D rotary position embedding
+     * @param inContextTokens sweepable: in-context class tokens (0 or the paper's 32)
+     * @param dropout         attention/projection dropout in the middle blocks (absent = the variant's)
      */
     public record Model(
             String arch,
@@ -77,9 +90,33 @@ public record ExperimentRequest(
 
             Integer bottleneck,
             Integer mlpWidth,
-            Integer mlpDepth) {}
+            Integer mlpDepth,
 
-    /** Optimisation; see {@link RunSpec.TrainSpec}. {@code learningRate} is sweepable. */
+            @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
+            List<String> variant,
+
+            @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
+            List<String> norm,
+
+            @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
+            List<String> mlp,
+
+            @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
+            List<Boolean> qkNorm,
+
+            @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
+            List<Boolean> rope,
+
+            @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
+            List<Integer> inContextTokens,
+
+            Double dropout) {}
+
+    /**
+     * Optimisation; see {@link RunSpec.TrainSpec}. {@code learningRate} is sweepable; {@code noiseScale}
+     * absent = the paper's rule, image side / 256 above 256 px, else 1. {@code precision}: fp32 (default) or
+     * fp16 (JiT only: mixed precision with dynamic loss scaling, for GPU trainers).
+     */
     public record Train(
             Integer epochs,
             Integer batchSize,
@@ -95,7 +132,9 @@ public record ExperimentRequest(
             Double noiseScale,
             Double labelDropProb,
             Integer checkpointEvery,
-            Long seed) {}
+            Long seed,
+            Double emaDecay2,
+            String precision) {}
 
     /**
      * See {@link RunSpec.SamplingSpec}; {@code cfgInterval} is [low, high] of the flow time where guidance
@@ -112,7 +151,8 @@ public record ExperimentRequest(
             Boolean clipDenoised) {}
 
     /** See {@link RunSpec.EvalSpec}. */
-    public record Evaluation(String extractor, String referenceStats) {}
+    /** See {@link RunSpec.EvalSpec}: guidanceScales is the evaluation sweep (empty = none). */
+    public record Evaluation(String extractor, String referenceStats, List<Double> guidanceScales) {}
 
     /** Strict parse of the JSON bytes; a MessageException names the offending field. */
     public static ExperimentRequest parse(byte[] json) {

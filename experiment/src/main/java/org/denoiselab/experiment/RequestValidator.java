@@ -15,7 +15,11 @@ import org.denoiselab.science.diffusion.Solver;
 import org.denoiselab.science.diffusion.TimeSampling;
 import org.denoiselab.science.eval.Extractor;
 import org.denoiselab.science.model.Arch;
+import org.denoiselab.science.model.FeedForward;
 import org.denoiselab.science.model.JitSize;
+import org.denoiselab.science.model.JitVariant;
+import org.denoiselab.science.model.Norm;
+import org.denoiselab.science.model.Precision;
 import org.denoiselab.science.spec.Choice;
 
 /**
@@ -165,7 +169,8 @@ public final class RequestValidator {
             range(out, "model.mlpDepth", m.mlpDepth(), 2, 64);
             return;
         }
-        choices(out, "model.size", m.size(), JitSize.class);
+        List<JitSize> sizes = choices(out, "model.size", m.size(), JitSize.class);
+        blockSwitches(m, sizes, out);
         if (m.bottleneck() != null) {
             range(out, "model.bottleneck", m.bottleneck(), 0, 4096);
         }
@@ -178,6 +183,60 @@ public final class RequestValidator {
                 }
             }
         }
+    }
+
+    /** the JiT block: a variant, switches that override it, each optional and sweepable */
+    private static void blockSwitches(ExperimentRequest.Model m, List<JitSize> sizes, List<Violation> out) {
+        if (m.variant() != null) {
+            choices(out, "model.variant", m.variant(), JitVariant.class);
+        }
+        if (m.norm() != null) {
+            choices(out, "model.norm", m.norm(), Norm.class);
+        }
+        if (m.mlp() != null) {
+            choices(out, "model.mlp", m.mlp(), FeedForward.class);
+        }
+        booleanList(out, "model.qkNorm", m.qkNorm());
+        List<Boolean> ropes = booleanList(out, "model.rope", m.rope());
+        if (m.inContextTokens() != null) {
+            intList(out, "model.inContextTokens", m.inContextTokens(), 0, 1024);
+        }
+        if (m.dropout() != null) {
+            between(out, "model.dropout", m.dropout(), 0, true, 1, false);
+        }
+        boolean ropeAsked = ropes.contains(true)
+                || (m.rope() == null && m.variant() != null && m.variant().contains(JitVariant.PAPER.label()));
+        for (JitSize size : sizes) {
+            if (ropeAsked && (size.hidden / size.heads) % 4 != 0) {
+                out.add(new Violation(
+                        "model.rope",
+                        "the rotary embedding splits the head dimension in four; JiT-" + size.label() + " has "
+                                + size.hidden / size.heads));
+            }
+        }
+    }
+
+    /** a sweepable list of true/false, distinct; absent is fine (the variant decides) */
+    private static List<Boolean> booleanList(List<Violation> out, String field, List<Boolean> values) {
+        if (values == null) {
+            return List.of();
+        }
+        if (values.isEmpty()) {
+            out.add(new Violation(field, "missing: give true, false or a list of them"));
+            return List.of();
+        }
+        List<Boolean> seen = new ArrayList<>();
+        for (int i = 0; i < values.size(); i++) {
+            Boolean v = values.get(i);
+            if (v == null) {
+                out.add(new Violation(field + "[" + i + "]", "missing, expected true or false"));
+            } else if (seen.contains(v)) {
+                out.add(new Violation(field + "[" + i + "]", "duplicate value " + v));
+            } else {
+                seen.add(v);
+            }
+        }
+        return seen;
     }
 
     private void train(ExperimentRequest r, List<Violation> out) {
@@ -207,7 +266,19 @@ public final class RequestValidator {
         choice(out, "train.timeSampling", t.timeSampling(), TimeSampling.class);
         between(out, "train.tMean", t.tMean(), -10, true, 10, true);
         between(out, "train.tStd", t.tStd(), 0, false, 10, true);
-        between(out, "train.noiseScale", t.noiseScale(), 0, false, 100, true);
+        if (t.noiseScale() != null) { // absent: the paper's rule from the image size
+            between(out, "train.noiseScale", t.noiseScale(), 0, false, 100, true);
+        }
+        if (t.emaDecay2() != null) {
+            between(out, "train.emaDecay2", t.emaDecay2(), 0, true, 1, false);
+        }
+        if (t.precision() != null) { // absent: fp32
+            Precision precision = choice(out, "train.precision", t.precision(), Precision.class);
+            String arch = r.model() == null ? null : r.model().arch();
+            if (precision == Precision.FP16 && arch != null && !Arch.JIT.label().equalsIgnoreCase(arch.trim())) {
+                out.add(new Violation("train.precision", "fp16 is implemented for model.arch jit only, not " + arch));
+            }
+        }
         between(out, "train.labelDropProb", t.labelDropProb(), 0, true, 1, false);
         range(out, "train.checkpointEvery", t.checkpointEvery(), 1, 10000);
         if (t.seed() == null) {
@@ -260,6 +331,18 @@ public final class RequestValidator {
             return;
         }
         choice(out, "evaluation.extractor", e.extractor(), Extractor.class);
+        if (e.guidanceScales() != null) {
+            for (int i = 0; i < e.guidanceScales().size(); i++) {
+                between(
+                        out,
+                        "evaluation.guidanceScales[" + i + "]",
+                        e.guidanceScales().get(i),
+                        0,
+                        true,
+                        20,
+                        true);
+            }
+        }
         if (e.referenceStats() != null && e.referenceStats().isBlank()) {
             out.add(new Violation(
                     "evaluation.referenceStats", "blank; leave it out to compute the statistics from the dataset"));

@@ -208,6 +208,17 @@ class RequestValidatorTest {
     }
 
     @Test
+    void precisionIsFp32OrFp16AndFp16OnlyForJit() {
+        assertEquals(List.of(), violations("{\"preset\": \"fmnist\", \"train\": {\"precision\": \"fp16\"}}"));
+        Violation bf16 = only("{\"preset\": \"fmnist\", \"train\": {\"precision\": \"bf16\"}}");
+        assertEquals("train.precision", bf16.field());
+        assertTrue(bf16.reason().contains("fp32, fp16"), bf16.reason());
+        Violation toy = only("{\"preset\": \"toy\", \"train\": {\"precision\": \"fp16\"}}");
+        assertEquals("train.precision", toy.field());
+        assertTrue(toy.reason().contains("jit only"), toy.reason());
+    }
+
+    @Test
     void archMustMatchTheDataset() {
         assertEquals(
                 "model.arch",

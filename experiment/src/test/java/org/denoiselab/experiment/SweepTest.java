@@ -1,6 +1,7 @@
 package org.denoiselab.experiment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,7 +15,10 @@ import org.denoiselab.science.diffusion.Prediction;
 import org.denoiselab.science.diffusion.Solver;
 import org.denoiselab.science.eval.Extractor;
 import org.denoiselab.science.model.Arch;
+import org.denoiselab.science.model.FeedForward;
+import org.denoiselab.science.model.JitBlock;
 import org.denoiselab.science.model.JitSize;
+import org.denoiselab.science.model.Norm;
 import org.denoiselab.science.spec.RunSpec;
 import org.junit.jupiter.api.Test;
 
@@ -214,5 +218,72 @@ class SweepTest {
         assertEquals("2e-4", Sweep.compact(2e-4));
         assertEquals("0.001", Sweep.compact(1e-3));
         assertEquals("2.5e-5", Sweep.compact(2.5e-5));
+    }
+
+    @Test
+    void blockSwitchListsSweepLikeThePapersTable4() {
+        List<RunSpec> runs = expand("""
+                {"experimentId": "t4", "preset": "fmnist", "prediction": "x",
+                 "model": {"patch": 4, "norm": ["layernorm", "rmsnorm"], "mlp": ["gelu", "swiglu"], "rope": true}}
+                """);
+        assertEquals(
+                List.of(
+                        "t4-x-p4-layernorm-gelu",
+                        "t4-x-p4-layernorm-swiglu",
+                        "t4-x-p4-rmsnorm-gelu",
+                        "t4-x-p4-rmsnorm-swiglu"),
+                ids(runs));
+        JitBlock last = runs.get(3).model().block();
+        assertEquals(
+                new JitBlock(Norm.RMSNORM, FeedForward.SWIGLU, false, true, 0, 0.0),
+                last,
+                "switches given override the baseline variant; the rest stay the variant's");
+        assertEquals(
+                JitBlock.BASELINE,
+                expand("{\"preset\": \"fmnist\"}").get(0).model().block());
+        assertEquals(
+                36,
+                Sweep.runCount(
+                        Presets.resolve(
+                                ExperimentRequest.parse(
+                                        "{\"preset\": \"fmnist\", \"model\": {\"variant\": [\"baseline\", \"paper\"], \"qkNorm\": [true, false, true]}}"))),
+                "3 predictions x 2 patches x 2 variants x 3 qk-norm values (the validator refuses the duplicate)");
+    }
+
+    @Test
+    void thePaperVariantAndTheSeedStudyPresets() {
+        RunSpec c = expand("{\"preset\": \"cifar10\", \"dataset\": {\"location\": \"/data/c\"}}")
+                .get(0);
+        assertEquals(JitBlock.paper(JitSize.B), c.model().block());
+        assertEquals(128, c.model().bottleneck(), "JiT-B's bottleneck");
+        assertTrue(c.dataset().randomFlip(), "natural images are flipped");
+        assertEquals(List.of(0.9999, 0.9996), c.train().emaDecays());
+        assertEquals(List.of(1.0, 1.5, 2.0, 3.0), c.eval().guidanceScales());
+        assertEquals(1.0, c.train().noiseScale());
+        RunSpec big = expand("{\"preset\": \"celeba\", \"dataset\": {\"location\": \"/data/c\", \"imageSize\": 512},"
+                        + " \"model\": {\"patch\": 32}}")
+                .get(0);
+        assertEquals(2.0, big.train().noiseScale(), "image size / 256 above 256 px");
+        assertEquals(
+                256,
+                expand("{\"preset\": \"cifar10\", \"dataset\": {\"location\": \"/c\"}, \"model\": {\"size\": \"H\"}}")
+                        .get(0)
+                        .model()
+                        .bottleneck(),
+                "JiT-H's bottleneck");
+        assertFalse(expand("{\"preset\": \"fmnist\"}").get(0).dataset().randomFlip());
+    }
+
+    @Test
+    void precisionReachesTheRunSpecAndDefaultsToFp32() {
+        assertEquals(
+                org.denoiselab.science.model.Precision.FP16,
+                expand("{\"preset\": \"fmnist\", \"train\": {\"precision\": \"FP16\"}}")
+                        .get(0)
+                        .train()
+                        .precision());
+        assertEquals(
+                org.denoiselab.science.model.Precision.FP32,
+                expand("{\"preset\": \"fmnist\"}").get(0).train().precision());
     }
 }

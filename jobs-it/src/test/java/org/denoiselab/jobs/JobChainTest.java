@@ -398,6 +398,7 @@ class JobChainTest {
                 s.trainLoss(),
                 s.checkpointKey(),
                 s.spec(),
-                null);
+                null,
+                s.sweep());
     }
 }

@@ -24,7 +24,8 @@ class GpuRequirementTest {
         if (!"cpu".equalsIgnoreCase(System.getenv("DENOISE_DEVICE"))) {
             assertTrue(m.contains("PyTorch sees no GPU: native library PyTorch "), m);
             assertTrue(m.contains("CUDA_VISIBLE_DEVICES=") && m.contains("NVIDIA_VISIBLE_DEVICES="), m);
-            assertTrue(m.contains("-Dpytorch.flavor=cu128") && m.contains("nvidia.com/gpu"), m);
+            assertTrue(m.contains("PYTORCH_LIBRARY_PATH="), m);
+            assertTrue(m.contains("infra/image/Dockerfile.gpu") && m.contains("nvidia.com/gpu"), m);
         }
         // a failed requirement changes nothing: without it the CPU is still the fallback
         assertEquals(Device.cpu(), Engines.defaultDevice());

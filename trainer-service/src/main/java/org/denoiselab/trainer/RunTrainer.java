@@ -12,6 +12,7 @@ import org.denoiselab.pipeline.events.RunStatus;
 import org.denoiselab.pipeline.jobs.TrainJob;
 import org.denoiselab.pipeline.kafka.RecordHandler;
 import org.denoiselab.pipeline.kafka.Topics;
+import org.denoiselab.science.model.Precision;
 import org.denoiselab.service.Pipeline;
 import org.jboss.logging.Logger;
 
@@ -60,7 +61,8 @@ public class RunTrainer implements RecordHandler {
         LOG.infof(
                 "run %s (%d of %d in %s): training", run.runId(), run.index() + 1, run.runCount(), run.experimentId());
         TrainJob.Outcome outcome;
-        RunGauges gauges = new RunGauges(registry, run.runId());
+        RunGauges gauges =
+                new RunGauges(registry, run.runId(), run.spec().train().precision() == Precision.FP16);
         try {
             outcome = worker.train(
                     run.spec(),

@@ -40,6 +40,22 @@ class RunGaugesTest {
         }
     }
 
+    @Test
+    void anFp16RunAlsoExportsItsLossScaleAndSkippedSteps() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (RunGauges gauges = new RunGauges(registry, SPEC.runId(), true)) {
+            assertTrue(Double.isNaN(gauge(registry, "trainer.run.loss.scale").value()), "unknown before a report");
+            gauges.observe(RunStatus.running(SPEC, 1, 40, 80, 0.25, 120.0, 30.0).withLossScale(32768, 3));
+            assertEquals(32768.0, gauge(registry, "trainer.run.loss.scale").value());
+            assertEquals(3.0, gauge(registry, "trainer.run.skipped.steps").value());
+            assertEquals(5, registry.getMeters().size());
+        }
+        assertTrue(registry.getMeters().isEmpty(), registry.getMetersAsString());
+        try (RunGauges fp32 = new RunGauges(registry, "fp32-run")) {
+            assertTrue(registry.find("trainer.run.loss.scale").gauges().isEmpty(), "FP32 runs have no scale");
+        }
+    }
+
     private static Gauge gauge(SimpleMeterRegistry registry, String name) {
         return registry.get(name).tag("run", SPEC.runId()).gauge();
     }

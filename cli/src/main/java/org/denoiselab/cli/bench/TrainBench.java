@@ -1,6 +1,7 @@
 package org.denoiselab.cli.bench;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,6 +12,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import org.denoiselab.science.data.DatasetKind;
+import org.denoiselab.science.data.DeviceDataset;
+import org.denoiselab.science.data.ImageDataset;
 import org.denoiselab.science.diffusion.LossSpace;
 import org.denoiselab.science.diffusion.Method;
 import org.denoiselab.science.diffusion.Prediction;
@@ -19,8 +22,10 @@ import org.denoiselab.science.diffusion.TimeSampling;
 import org.denoiselab.science.eval.Extractor;
 import org.denoiselab.science.model.Arch;
 import org.denoiselab.science.model.JitSize;
+import org.denoiselab.science.model.Precision;
 import org.denoiselab.science.spec.Choice;
 import org.denoiselab.science.spec.RunSpec;
+import org.denoiselab.science.train.LossScaler;
 import org.denoiselab.science.train.Sampling;
 import org.denoiselab.science.train.Trainer;
 import org.denoiselab.science.util.Engines;
@@ -88,6 +93,25 @@ public final class TrainBench implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "2", description = "PyTorch CPU threads; default ${DEFAULT-VALUE}")
     int threads;
 
+    @Option(
+            names = "--precision",
+            defaultValue = "fp32",
+            description = "fp32, or fp16 (mixed precision, loss scaling); default ${DEFAULT-VALUE}")
+    String precisionName;
+
+    @Option(
+            names = "--data",
+            defaultValue = "auto",
+            description = "train: host (a Java batch copied each step), device (the data uploaded once, batches"
+                    + " gathered there) or auto (device on a GPU); default ${DEFAULT-VALUE}")
+    String data;
+
+    @Option(
+            names = "--peak-tflops",
+            defaultValue = "0",
+            description = "the device's peak TFLOP/s in the benchmark's precision, for mfu= (0: not printed)")
+    double peakTflops;
+
     public static void main(String[] argv) {
         System.exit(new CommandLine(new TrainBench()).execute(argv));
     }
@@ -103,14 +127,26 @@ public final class TrainBench implements Callable<Integer> {
 
         Engines.pytorch();
         JniUtils.setNumThreads(threads);
-        RunSpec spec = benchSpec(kind, Choice.parse(JitSize.class, size), patch, batch);
+        Precision precision = Choice.parse(Precision.class, precisionName);
+        RunSpec spec = benchSpec(kind, Choice.parse(JitSize.class, size), patch, batch, precision);
         Device device = Engines.defaultDevice();
+        boolean onDevice =
+                switch (data) {
+                    case "host" -> false;
+                    case "device" -> true;
+                    case "auto" -> device.isGpu();
+                    default -> throw new IllegalArgumentException("--data: expected host, device or auto, got " + data);
+                };
         long start = System.nanoTime();
         List<Double> rates = new ArrayList<>();
         String extra;
-        try (Trainer trainer = new Trainer(spec, shape[0], shape[1], shape[2], 10, device)) {
+        double flopsPerImage; // per image of the timed work: 3 forwards per training step, one per NFE
+        try (Trainer trainer = new Trainer(spec, shape[0], shape[1], shape[2], 10, device);
+                NDManager deviceScope = NDManager.newBaseManager(device, "PyTorch")) {
+            double forwardFlops = trainer.model().forwardFlops();
             System.out.println("model=" + trainer.model().describe() + " device=" + device + " threads="
-                    + JniUtils.getNumThreads());
+                    + JniUtils.getNumThreads() + " precision=" + precision.label()
+                    + (mode.equals("train") ? " data=" + (onDevice ? "device" : "host") : ""));
             if (mode.equals("train")) {
                 Random random = new Random(0);
                 float[] x = new float[batch * shape[0] * shape[1] * shape[2]];
@@ -121,17 +157,33 @@ public final class TrainBench implements Callable<Integer> {
                 for (int i = 0; i < batch; i++) {
                     y[i] = random.nextInt(10);
                 }
+                // on the device: the batch is gathered from an uploaded copy, as TrainingRun does on a GPU
+                DeviceDataset uploaded = onDevice ? new DeviceDataset(new FixedBatch(x, y, shape), deviceScope) : null;
+                int[] rows = new int[batch];
+                for (int i = 0; i < batch; i++) {
+                    rows[i] = i;
+                }
                 for (int i = 0; i < warmup; i++) {
-                    trainer.trainStep(x, y, batch);
+                    step(trainer, uploaded, rows, x, y);
                 }
                 double warmupS = (System.nanoTime() - start) / 1e9;
                 float loss = 0;
                 for (int i = 0; i < steps; i++) {
                     long t0 = System.nanoTime();
-                    loss = trainer.trainStep(x, y, batch);
+                    loss = step(trainer, uploaded, rows, x, y);
                     rates.add(batch / ((System.nanoTime() - t0) / 1e9));
                 }
-                extra = String.format("warmup_s=%.1f peak_mem_mb=%d loss=%.4f", warmupS, peakRssMb(), loss);
+                LossScaler scaler = trainer.lossScaler();
+                extra = String.format(
+                        "warmup_s=%.1f peak_mem_mb=%d gflop_per_img=%.3f loss=%.4f%s",
+                        warmupS,
+                        peakRssMb(),
+                        3 * forwardFlops / 1e9,
+                        loss,
+                        scaler == null
+                                ? ""
+                                : String.format(" loss_scale=%.0f skipped=%d", scaler.scale(), scaler.skippedSteps()));
+                flopsPerImage = 3 * forwardFlops;
             } else if (mode.equals("sample")) {
                 Solver solver = Choice.parse(Solver.class, sampler);
                 RunSpec.SamplingSpec sampling = new RunSpec.SamplingSpec(solver, steps, 8, batch, 0, 1.0);
@@ -143,7 +195,10 @@ public final class TrainBench implements Callable<Integer> {
                     rates.add(batch / ((System.nanoTime() - t0) / 1e9));
                 }
                 int nfe = solver == Solver.HEUN ? 2 * steps - 1 : steps;
-                extra = String.format("warmup_s=%.1f peak_mem_mb=%d nfe=%d", warmupS, peakRssMb(), nfe);
+                extra = String.format(
+                        "warmup_s=%.1f peak_mem_mb=%d gflop_per_img=%.3f nfe=%d",
+                        warmupS, peakRssMb(), nfe * forwardFlops / 1e9, nfe);
+                flopsPerImage = nfe * forwardFlops;
             } else {
                 throw new IllegalArgumentException("--mode: expected train or sample, got " + mode);
             }
@@ -154,12 +209,64 @@ public final class TrainBench implements Callable<Integer> {
         }
         System.out.println(w);
         System.out.println(extra);
-        System.out.printf("imgs_per_s=%.2f%n", median(rates));
+        double rate = median(rates);
+        if (peakTflops > 0) {
+            // model FLOP utilisation: counted matrix-product FLOPs per second over the device's peak
+            System.out.printf("mfu=%.4f%n", rate * flopsPerImage / (peakTflops * 1e12));
+        }
+        System.out.printf("imgs_per_s=%.2f%n", rate);
         return 0;
     }
 
+    private static float step(Trainer trainer, DeviceDataset uploaded, int[] rows, float[] x, int[] y) {
+        return uploaded != null ? trainer.trainStep(uploaded, rows) : trainer.trainStep(x, y, rows.length);
+    }
+
+    /** the benchmark's one synthetic batch as a dataset, to upload */
+    private record FixedBatch(float[] x, int[] y, int[] shape) implements ImageDataset {
+        @Override
+        public String name() {
+            return "synthetic";
+        }
+
+        @Override
+        public int size() {
+            return y.length;
+        }
+
+        @Override
+        public int channels() {
+            return shape[0];
+        }
+
+        @Override
+        public int height() {
+            return shape[1];
+        }
+
+        @Override
+        public int width() {
+            return shape[2];
+        }
+
+        @Override
+        public int numClasses() {
+            return 10;
+        }
+
+        @Override
+        public void read(int index, float[] dst, int offset) {
+            System.arraycopy(x, index * sampleLength(), dst, offset, sampleLength());
+        }
+
+        @Override
+        public int label(int index) {
+            return y[index];
+        }
+    }
+
     /** The benchmark's run: exactly the reference's model and step. */
-    static RunSpec benchSpec(DatasetKind kind, JitSize size, int patch, int batch) {
+    static RunSpec benchSpec(DatasetKind kind, JitSize size, int patch, int batch, Precision precision) {
         return new RunSpec(
                 "bench",
                 "bench",
@@ -168,7 +275,8 @@ public final class TrainBench implements Callable<Integer> {
                 Method.FLOW,
                 Prediction.X,
                 LossSpace.V,
-                new RunSpec.TrainSpec(1, batch, 1e-4, 0, 0.9999, TimeSampling.LOGIT_NORMAL, -0.8, 0.8, 1.0, 0.0, 1, 0),
+                new RunSpec.TrainSpec(
+                        1, batch, 1e-4, 0, 0.9999, TimeSampling.LOGIT_NORMAL, -0.8, 0.8, 1.0, 0.0, 1, 0, 0, precision),
                 new RunSpec.SamplingSpec(Solver.EULER, 50, 8, 0, 0, 1.0),
                 new RunSpec.EvalSpec(Extractor.NONE, null));
     }

@@ -113,6 +113,11 @@ public final class MainJob implements Callable<Integer> {
                 JsonNode results = follow(services, experimentId, runIds, timeout);
                 exportGrids(results, services.url("eval-service"), data.resolve("grids"));
                 printResults(results, runIds, data);
+                Path composite =
+                        FinalGrids.compose(results, runIds, data.resolve("grids"), data.resolve("final-grids.png"));
+                if (composite != null) {
+                    log("final grids side by side (rows: patch, columns: prediction): %s", composite);
+                }
                 log(
                         "main job finished in %.1f min (%.1f min from submission)",
                         seconds(start) / 60, seconds(submitted) / 60);
@@ -215,8 +220,19 @@ public final class MainJob implements Callable<Integer> {
         }
         System.out.println();
         System.out.printf(
-                "%-26s %5s %5s %5s %-14s %9s %-14s %7s %8s %8s%n",
-                "run", "pred", "patch", "epoch", "fd metric", "fd", "is metric", "is", "samples", "loss");
+                "%-26s %5s %5s %5s %-14s %9s %-14s %7s %-15s %9s %8s %8s%n",
+                "run",
+                "pred",
+                "patch",
+                "epoch",
+                "fd metric",
+                "fd",
+                "is metric",
+                "is",
+                "kid metric",
+                "kid x1e3",
+                "samples",
+                "loss");
         List<String> grids = new ArrayList<>();
         for (String runId : runIds) {
             JsonNode run = runOf(results, runId);
@@ -227,7 +243,7 @@ public final class MainJob implements Callable<Integer> {
             }
             System.out.printf(
                     Locale.ROOT,
-                    "%-26s %5s %5s %5d %-14s %9s %-14s %7s %8d %8s%n",
+                    "%-26s %5s %5s %5d %-14s %9s %-14s %7s %-15s %9s %8d %8s%n",
                     runId,
                     run.path("prediction").asText("?"),
                     run.path("patch").asText("?"),
@@ -236,6 +252,11 @@ public final class MainJob implements Callable<Integer> {
                     num(last.path("fd"), "%.2f"),
                     last.path("isMetric").asText(),
                     num(last.path("isMean"), "%.3f"),
+                    last.path("kidMetric").asText("-"),
+                    last.path("kid").isNumber()
+                            ? String.format(
+                                    Locale.ROOT, "%.2f", 1e3 * last.path("kid").asDouble())
+                            : "-",
                     last.path("numSamples").asInt(),
                     num(last.path("trainLoss"), "%.4f"));
             for (JsonNode ev : run.path("epochs")) {
@@ -243,8 +264,9 @@ public final class MainJob implements Callable<Integer> {
             }
         }
         System.out.println();
-        System.out.println("FD/IS are computed in the feature space named in the table (fd_classifier: the project's"
-                + " Fashion-MNIST classifier, not Inception FID); samples = images generated per evaluation.");
+        System.out.println("FD/IS/KID are computed in the feature space named in the table (fd_classifier: the"
+                + " project's Fashion-MNIST classifier, not Inception FID); KID (unbiased, 100 subsets) is shown x 1000;"
+                + " samples = images generated per evaluation.");
         System.out.println("grids, one per checkpoint epoch (object keys in bucket denoise-lab; files under "
                 + data.resolve("grids") + "):");
         grids.forEach(g -> System.out.println("  " + g));

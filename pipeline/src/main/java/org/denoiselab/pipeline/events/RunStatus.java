@@ -13,6 +13,8 @@ import org.denoiselab.science.spec.RunSpec;
  * @param etaSeconds      estimated time to completion
  * @param reason          why the run FAILED (e.g. "loss is NaN at step 812"); null otherwise
  * @param updatedAt       ISO-8601 UTC
+ * @param lossScale       FP16 runs: the dynamic loss scale now (null for FP32)
+ * @param skippedSteps    FP16 runs: steps skipped so far because their gradients overflowed (null for FP32)
  */
 public record RunStatus(
         int schemaVersion,
@@ -26,7 +28,9 @@ public record RunStatus(
         Double imagesPerSecond,
         Double etaSeconds,
         String reason,
-        String updatedAt)
+        String updatedAt,
+        Double lossScale,
+        Long skippedSteps)
         implements PipelineMessage {
 
     public enum State {
@@ -40,6 +44,26 @@ public record RunStatus(
         loss = PipelineMessage.finite(loss);
         imagesPerSecond = PipelineMessage.finite(imagesPerSecond);
         etaSeconds = PipelineMessage.finite(etaSeconds);
+        lossScale = PipelineMessage.finite(lossScale);
+    }
+
+    /** this status with an FP16 run's loss scale and skipped steps */
+    public RunStatus withLossScale(double scale, long skipped) {
+        return new RunStatus(
+                schemaVersion,
+                runId,
+                experimentId,
+                state,
+                epoch,
+                step,
+                totalSteps,
+                loss,
+                imagesPerSecond,
+                etaSeconds,
+                reason,
+                updatedAt,
+                scale,
+                skipped);
     }
 
     @Override
@@ -60,7 +84,9 @@ public record RunStatus(
                 null,
                 null,
                 null,
-                PipelineMessage.now());
+                PipelineMessage.now(),
+                null,
+                null);
     }
 
     public static RunStatus running(
@@ -83,7 +109,9 @@ public record RunStatus(
                 imagesPerSecond,
                 etaSeconds,
                 null,
-                PipelineMessage.now());
+                PipelineMessage.now(),
+                null,
+                null);
     }
 
     public static RunStatus completed(RunSpec spec, int epoch, long step, double loss) {
@@ -99,7 +127,9 @@ public record RunStatus(
                 null,
                 0.0,
                 null,
-                PipelineMessage.now());
+                PipelineMessage.now(),
+                null,
+                null);
     }
 
     public static RunStatus failed(RunSpec spec, int epoch, long step, long totalSteps, String reason) {
@@ -115,7 +145,9 @@ public record RunStatus(
                 null,
                 null,
                 reason,
-                PipelineMessage.now());
+                PipelineMessage.now(),
+                null,
+                null);
     }
 
     public static RunStatus decode(byte[] json) {

@@ -1,5 +1,6 @@
 package org.denoiselab.pipeline.events;
 
+import java.util.List;
 import org.denoiselab.pipeline.store.ObjectLayout;
 import org.denoiselab.pipeline.store.ObjectStore;
 import org.denoiselab.science.spec.RunSpec;
@@ -12,6 +13,7 @@ import org.denoiselab.science.spec.RunSpec;
  * @param numSamples    images in the batch
  * @param trainLoss     the checkpoint's training loss, carried on to the evaluation
  * @param checkpointKey the checkpoint the samples came from
+ * @param sweep         the evaluation sweep's further batches (evaluation.guidanceScales x the EMAs kept)
  */
 public record SamplesEvent(
         int schemaVersion,
@@ -26,10 +28,15 @@ public record SamplesEvent(
         Double trainLoss,
         String checkpointKey,
         RunSpec spec,
-        String createdAt)
+        String createdAt,
+        List<SweepBatch> sweep)
         implements PipelineMessage {
 
+    /** one batch of the evaluation sweep: which EMA, which guidance scale, where it is stored */
+    public record SweepBatch(double emaDecay, double cfgScale, String batchKey, String batchSha256) {}
+
     public SamplesEvent {
+        sweep = sweep == null ? List.of() : List.copyOf(sweep);
         trainLoss = PipelineMessage.finite(trainLoss);
     }
 
@@ -40,6 +47,15 @@ public record SamplesEvent(
 
     public static SamplesEvent of(
             CheckpointEvent checkpoint, ObjectStore.Stored grid, ObjectStore.Stored batch, int numSamples) {
+        return of(checkpoint, grid, batch, numSamples, List.of());
+    }
+
+    public static SamplesEvent of(
+            CheckpointEvent checkpoint,
+            ObjectStore.Stored grid,
+            ObjectStore.Stored batch,
+            int numSamples,
+            List<SweepBatch> sweep) {
         return new SamplesEvent(
                 SCHEMA_VERSION,
                 checkpoint.runId(),
@@ -53,7 +69,8 @@ public record SamplesEvent(
                 checkpoint.loss(),
                 checkpoint.objectKey(),
                 checkpoint.spec(),
-                PipelineMessage.now());
+                PipelineMessage.now(),
+                sweep);
     }
 
     public static SamplesEvent decode(byte[] json) {

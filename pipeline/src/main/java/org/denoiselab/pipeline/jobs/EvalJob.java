@@ -61,7 +61,13 @@ public final class EvalJob implements AutoCloseable {
     private final ObjectStore store;
     private final JobSettings settings;
     private final Map<String, FeatureExtractor> extractors = new HashMap<>();
-    private final Map<String, Gaussian> references = new HashMap<>();
+    private final Map<String, Reference> references = new HashMap<>();
+
+    /** reference images this many at most keep their features for KID */
+    static final int REFERENCE_FEATURES = 2000;
+
+    /** statistics of the reference images, and some of their features (null when only statistics exist) */
+    private record Reference(Gaussian statistics, Evaluator.FeatureSample features) {}
 
     public EvalJob(ObjectStore store, JobSettings settings) {
         this.store = store;
@@ -133,18 +139,43 @@ public final class EvalJob implements AutoCloseable {
 
     private EvaluationEvent scoreImages(SamplesEvent samples, RunSpec spec, String extractorName, Npy.Array batch)
             throws IOException {
+        FeatureExtractor extractor = extractor(spec, extractorName);
+        Reference reference = reference(spec, extractorName, extractor);
+        Evaluator.Scores scores = scoreBatch(samples.batchKey(), spec, batch, extractor, reference);
+        List<EvaluationEvent.SweepScore> sweep = new ArrayList<>();
+        for (SamplesEvent.SweepBatch b : samples.sweep()) {
+            Npy.Array swept =
+                    Npy.read(new ByteArrayInputStream(store.get(b.batchKey(), b.batchSha256())), b.batchKey());
+            Evaluator.Scores s = scoreBatch(b.batchKey(), spec, swept, extractor, reference);
+            sweep.add(new EvaluationEvent.SweepScore(
+                    b.emaDecay(), b.cfgScale(), s.fd(), s.isMean(), s.isStd(), s.kidMean(), s.kidStd(), b.batchKey()));
+        }
+        return EvaluationEvent.of(
+                samples,
+                extractorName,
+                scores.fd(),
+                scores.isMean(),
+                scores.isStd(),
+                scores.kidMean(),
+                scores.kidStd(),
+                sweep);
+    }
+
+    private static Evaluator.Scores scoreBatch(
+            String key, RunSpec spec, Npy.Array batch, FeatureExtractor extractor, Reference reference)
+            throws IOException {
         long[] s = batch.shape();
         DatasetKind.SampleShape shape = Datasets.shapeOf(spec.dataset());
         if (s.length != 4 || s[1] != shape.channels() || s[2] != shape.height() || s[3] != shape.width()) {
-            throw new IOException(samples.batchKey() + ": expected a batch of N x " + shape.channels() + " x "
-                    + shape.height() + " x " + shape.width() + " images, got " + batch);
+            throw new IOException(key + ": expected a batch of N x " + shape.channels() + " x " + shape.height() + " x "
+                    + shape.width() + " images, got " + batch);
         }
-        byte[] pixels = batch.asUint8(samples.batchKey());
-        FeatureExtractor extractor = extractor(spec, extractorName);
-        Gaussian reference = reference(spec, extractorName, extractor);
-        Evaluator.Scores scores = Evaluator.score(
-                ImageSource.ofBytes(pixels, (int) s[0], (int) s[1], (int) s[2], (int) s[3]), extractor, reference);
-        return EvaluationEvent.of(samples, extractorName, scores.fd(), scores.isMean(), scores.isStd());
+        byte[] pixels = batch.asUint8(key);
+        return Evaluator.score(
+                ImageSource.ofBytes(pixels, (int) s[0], (int) s[1], (int) s[2], (int) s[3]),
+                extractor,
+                reference.statistics(),
+                reference.features());
     }
 
     private static EvaluationEvent scoreToy(SamplesEvent samples, RunSpec spec, Npy.Array batch) throws IOException {
@@ -177,7 +208,11 @@ public final class EvalJob implements AutoCloseable {
                 samples.trainLoss(),
                 samples.batchKey(),
                 spec,
-                PipelineMessage.now());
+                PipelineMessage.now(),
+                null,
+                null,
+                null,
+                List.of());
     }
 
     /** the dataset part of stats and model names: the kind, and the side where it varies (celeba64) */
@@ -245,22 +280,22 @@ public final class EvalJob implements AutoCloseable {
     }
 
     /**
-     * The run's reference statistics: its own file (an absolute path, under the settings' data roots when
-     * they are set) or object when it names one, else the dataset's test-split statistics under this
-     * extractor, computed and stored the first time.
+     * The run's reference: its own statistics file (an absolute path, under the settings' data roots when
+     * they are set) or object when it names one (no features, so no KID), else the dataset's test-split
+     * statistics and first {@value #REFERENCE_FEATURES} features under this extractor, computed and stored
+     * the first time.
      *
      * @throws MessageException for a local file outside the data roots (the record cannot be used)
      */
-    private Gaussian reference(RunSpec spec, String extractorName, FeatureExtractor extractor) throws IOException {
+    private Reference reference(RunSpec spec, String extractorName, FeatureExtractor extractor) throws IOException {
         String named = spec.eval().referenceStats();
-        String key = named != null && !named.isBlank()
-                ? named
-                : ObjectLayout.stats(datasetLabel(spec.dataset()), extractorName);
-        Gaussian cached = references.get(key);
+        String label = datasetLabel(spec.dataset());
+        String key = named != null && !named.isBlank() ? named : ObjectLayout.stats(label, extractorName);
+        Reference cached = references.get(key);
         if (cached != null) {
             return cached;
         }
-        Gaussian reference;
+        Reference reference;
         boolean local = named != null && !named.isBlank() && named.startsWith("/");
         if (local && settings.dataRoots() != null) {
             // a local file only under the configured roots: an evaluation never reads an arbitrary file
@@ -270,42 +305,76 @@ public final class EvalJob implements AutoCloseable {
             }
         }
         if (local && Files.isRegularFile(Path.of(named))) {
-            reference = Gaussian.load(Path.of(named));
+            reference = new Reference(Gaussian.load(Path.of(named)), null);
         } else {
             Optional<ObjectStore.Stored> stored = store.stored(key);
             if (stored.isPresent()) {
-                reference = JobSupport.withTempFile(".npz", tmp -> {
+                Gaussian statistics = JobSupport.withTempFile(".npz", tmp -> {
                     store.download(key, stored.get().sha256(), tmp);
                     return Gaussian.load(tmp);
                 });
+                reference = new Reference(statistics, key.equals(named) ? null : storedFeatures(label, extractorName));
             } else if (key.equals(named)) {
                 throw new IOException("evaluation.referenceStats '" + named
                         + "' is neither a file nor an object in bucket '" + store.bucket() + "'");
             } else {
-                reference = computeReference(spec.dataset(), extractor, key);
+                reference = computeReference(spec.dataset(), extractor, key, label, extractorName);
             }
         }
         references.put(key, reference);
         return reference;
     }
 
-    private Gaussian computeReference(RunSpec.DatasetSpec dataset, FeatureExtractor extractor, String key)
+    private Evaluator.FeatureSample storedFeatures(String label, String extractorName) {
+        String key = ObjectLayout.referenceFeatures(label, extractorName);
+        return store.stored(key)
+                .map(s -> {
+                    try {
+                        Npy.Array a = Npy.read(new ByteArrayInputStream(store.get(key, s.sha256())), key);
+                        double[] v = a.asDoubles();
+                        float[] f = new float[v.length];
+                        for (int i = 0; i < v.length; i++) {
+                            f[i] = (float) v[i];
+                        }
+                        return new Evaluator.FeatureSample(f, (int) a.shape()[0], (int) a.shape()[1]);
+                    } catch (IOException e) {
+                        LOG.warn("reference features {} unreadable, KID skipped: {}", key, e.getMessage());
+                        return null;
+                    }
+                })
+                .orElse(null);
+    }
+
+    private Reference computeReference(
+            RunSpec.DatasetSpec dataset, FeatureExtractor extractor, String key, String label, String extractorName)
             throws IOException {
         long t0 = System.nanoTime();
         ImageDataset data = openDataset(withLimit(dataset, settings.referenceImages()), false);
-        Gaussian reference =
-                Evaluator.statistics(ImageSource.ofDataset(data), extractor).toGaussian();
+        Evaluator.FeatureSample[] kept = new Evaluator.FeatureSample[1];
+        Gaussian statistics = Evaluator.statistics(ImageSource.ofDataset(data), extractor, REFERENCE_FEATURES, kept)
+                .toGaussian();
         JobSupport.withTempFile(".npz", tmp -> {
-            reference.save(tmp);
+            statistics.save(tmp);
             return store.put(key, tmp);
         });
+        Evaluator.FeatureSample f = kept[0];
+        store.put(
+                ObjectLayout.referenceFeatures(label, extractorName),
+                npy(Npy.float32(f.features(), f.count(), f.dim())));
         LOG.info(String.format(
                 Locale.ROOT,
-                "reference statistics %s from %d test images in %.1f s",
+                "reference statistics %s from %d test images (%d features kept for KID) in %.1f s",
                 key,
                 data.size(),
+                f.count(),
                 (System.nanoTime() - t0) / 1e9));
-        return reference;
+        return new Reference(statistics, f);
+    }
+
+    private static byte[] npy(Npy.Array array) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        Npy.write(array, out);
+        return out.toByteArray();
     }
 
     /**

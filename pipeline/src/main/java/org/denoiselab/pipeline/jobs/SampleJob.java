@@ -2,6 +2,7 @@ package org.denoiselab.pipeline.jobs;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -49,31 +50,84 @@ public final class SampleJob {
         String gridKey = ObjectLayout.grid(event.runId(), event.epoch());
         String batchKey = ObjectLayout.samples(event.runId(), event.epoch());
         int n = numSamples(spec);
+        List<Setting> sweep = sweepOf(spec);
         Optional<ObjectStore.Stored> grid = store.stored(gridKey);
         Optional<ObjectStore.Stored> batch = store.stored(batchKey);
-        if (grid.isPresent() && batch.isPresent()) {
+        List<SamplesEvent.SweepBatch> storedSweep = storedSweep(event, sweep);
+        if (grid.isPresent() && batch.isPresent() && storedSweep != null) {
             LOG.info("run {} epoch {}: samples already stored, event rebuilt", event.runId(), event.epoch());
-            return SamplesEvent.of(event, grid.get(), batch.get(), n);
+            return SamplesEvent.of(event, grid.get(), batch.get(), n, storedSweep);
         }
-        float[] samples = generate(event, spec, n);
-        DatasetKind.SampleShape shape = Datasets.shapeOf(spec.dataset());
-        byte[] batchBytes;
-        byte[] gridBytes;
-        if (JobSupport.isToy(spec)) {
-            batchBytes = npy(Npy.float32(samples, n, 1, 1, shape.width()));
-            gridBytes = toyPanel(spec, samples, n);
-        } else {
-            batchBytes =
-                    npy(Npy.uint8(SampleImages.toUint8(samples), n, shape.channels(), shape.height(), shape.width()));
-            int g = spec.sampling().gridSize();
-            ByteArrayOutputStream png = new ByteArrayOutputStream();
-            PngGrid.write(samples, g * g, shape.channels(), shape.height(), shape.width(), g, png);
-            gridBytes = png.toByteArray();
+        Checkpoint checkpoint = JobSupport.readCheckpoint(store, event.objectKey(), event.sha256());
+        try (SamplingModel model = SamplingModel.fromCheckpoint(checkpoint, spec, settings.device())) {
+            float[] samples = generate(event, model, spec.sampling(), 0, n);
+            DatasetKind.SampleShape shape = Datasets.shapeOf(spec.dataset());
+            byte[] gridBytes;
+            if (JobSupport.isToy(spec)) {
+                gridBytes = toyPanel(spec, samples, n);
+            } else {
+                int g = spec.sampling().gridSize();
+                ByteArrayOutputStream png = new ByteArrayOutputStream();
+                PngGrid.write(samples, g * g, shape.channels(), shape.height(), shape.width(), g, png);
+                gridBytes = png.toByteArray();
+            }
+            List<SamplesEvent.SweepBatch> sweepBatches = new ArrayList<>();
+            for (Setting setting : sweep) {
+                String key = ObjectLayout.samples(event.runId(), event.epoch(), setting.emaDecay(), setting.cfgScale());
+                ObjectStore.Stored stored = store.stored(key).orElse(null);
+                if (stored == null) {
+                    float[] swept =
+                            generate(event, model, spec.sampling().withCfgScale(setting.cfgScale()), setting.ema(), n);
+                    stored = store.put(key, batchBytes(spec, shape, swept, n));
+                }
+                sweepBatches.add(
+                        new SamplesEvent.SweepBatch(setting.emaDecay(), setting.cfgScale(), key, stored.sha256()));
+            }
+            // the batches first: the grid's presence then means the primary batch is there (checked above too)
+            ObjectStore.Stored storedBatch = store.put(batchKey, batchBytes(spec, shape, samples, n));
+            ObjectStore.Stored storedGrid = store.put(gridKey, gridBytes);
+            return SamplesEvent.of(event, storedGrid, storedBatch, n, sweepBatches);
         }
-        // the batch first: the grid's presence then means both are there (it is checked above too)
-        ObjectStore.Stored storedBatch = store.put(batchKey, batchBytes);
-        ObjectStore.Stored storedGrid = store.put(gridKey, gridBytes);
-        return SamplesEvent.of(event, storedGrid, storedBatch, n);
+    }
+
+    /** one setting of the evaluation sweep: an EMA (by index and decay) and a guidance scale */
+    record Setting(int ema, double emaDecay, double cfgScale) {}
+
+    /** evaluation.guidanceScales x the EMAs the run keeps; empty when the request asks for no sweep */
+    static List<Setting> sweepOf(RunSpec spec) {
+        List<Setting> out = new ArrayList<>();
+        if (spec.eval() == null || spec.eval().guidanceScales().isEmpty() || JobSupport.isToy(spec)) {
+            return out;
+        }
+        List<Double> decays = spec.train().emaDecays();
+        for (int e = 0; e < decays.size(); e++) {
+            for (double scale : spec.eval().guidanceScales()) {
+                out.add(new Setting(e, decays.get(e), scale));
+            }
+        }
+        return out;
+    }
+
+    /** the sweep's batches when every one is stored already, else null */
+    private List<SamplesEvent.SweepBatch> storedSweep(CheckpointEvent event, List<Setting> sweep) {
+        List<SamplesEvent.SweepBatch> out = new ArrayList<>();
+        for (Setting s : sweep) {
+            String key = ObjectLayout.samples(event.runId(), event.epoch(), s.emaDecay(), s.cfgScale());
+            Optional<ObjectStore.Stored> stored = store.stored(key);
+            if (stored.isEmpty()) {
+                return null;
+            }
+            out.add(new SamplesEvent.SweepBatch(
+                    s.emaDecay(), s.cfgScale(), key, stored.get().sha256()));
+        }
+        return out;
+    }
+
+    private static byte[] batchBytes(RunSpec spec, DatasetKind.SampleShape shape, float[] samples, int n)
+            throws IOException {
+        return JobSupport.isToy(spec)
+                ? npy(Npy.float32(samples, n, 1, 1, shape.width()))
+                : npy(Npy.uint8(SampleImages.toUint8(samples), n, shape.channels(), shape.height(), shape.width()));
     }
 
     /** batches sampled by this job so far (a redelivered event adds none) */
@@ -88,20 +142,19 @@ public final class SampleJob {
         return Math.max(spec.sampling().numEval(), min);
     }
 
-    private float[] generate(CheckpointEvent event, RunSpec spec, int n) throws IOException {
-        Checkpoint checkpoint = JobSupport.readCheckpoint(store, event.objectKey(), event.sha256());
+    private float[] generate(
+            CheckpointEvent event, SamplingModel model, RunSpec.SamplingSpec sampling, int ema, int n) {
         long t0 = System.nanoTime();
-        float[] samples;
-        try (SamplingModel model = SamplingModel.fromCheckpoint(checkpoint, spec, settings.device())) {
-            samples = model.generate(spec.sampling(), n);
-        }
+        float[] samples = model.generate(sampling, n, ema);
         batchesGenerated.incrementAndGet();
         LOG.info(String.format(
                 Locale.ROOT,
-                "run %s epoch %d: %d samples in %.1f s",
+                "run %s epoch %d: %d samples (EMA #%d, guidance %.2f) in %.1f s",
                 event.runId(),
                 event.epoch(),
                 n,
+                ema,
+                sampling.cfgScale(),
                 (System.nanoTime() - t0) / 1e9));
         return samples;
     }

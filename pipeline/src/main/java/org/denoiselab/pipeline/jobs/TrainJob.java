@@ -16,6 +16,7 @@ import org.denoiselab.pipeline.store.ObjectStore;
 import org.denoiselab.pipeline.store.ObjectStoreException;
 import org.denoiselab.science.data.Datasets;
 import org.denoiselab.science.data.ImageDataset;
+import org.denoiselab.science.model.Precision;
 import org.denoiselab.science.spec.RunSpec;
 import org.denoiselab.science.train.Checkpoint;
 import org.denoiselab.science.train.Trainer;
@@ -94,14 +95,18 @@ public final class TrainJob {
                             at.imagesPerSecond = p.imagesPerSecond();
                             at.etaSeconds = p.etaSeconds();
                             // RunStatus counts completed epochs; Progress names the one under way
-                            sink.status(RunStatus.running(
+                            RunStatus running = RunStatus.running(
                                     spec,
                                     p.epoch() - 1,
                                     p.step(),
                                     p.totalSteps(),
                                     p.loss(),
                                     p.imagesPerSecond(),
-                                    p.etaSeconds()));
+                                    p.etaSeconds());
+                            sink.status(
+                                    spec.train().precision() == Precision.FP16
+                                            ? running.withLossScale(p.lossScale(), p.skippedSteps())
+                                            : running);
                         }
 
                         @Override

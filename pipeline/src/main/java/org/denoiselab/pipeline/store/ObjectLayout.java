@@ -61,6 +61,24 @@ public final class ObjectLayout {
         return runPrefix(runId) + "samples/" + epochName(epoch) + ".npy";
     }
 
+    /**
+     * A batch of the evaluation sweep: runs/{runId}/samples/epoch-0003-ema0.9999-cfg1.5.npy
+     *
+     * @throws IllegalArgumentException for a negative or non-finite setting
+     */
+    public static String samples(String runId, int epoch, double emaDecay, double cfgScale) {
+        if (!(emaDecay >= 0 && cfgScale >= 0) || Double.isInfinite(emaDecay) || Double.isInfinite(cfgScale)) {
+            throw new IllegalArgumentException(
+                    "sweep setting ema " + emaDecay + ", cfg " + cfgScale + " is out of range");
+        }
+        return runPrefix(runId) + "samples/" + epochName(epoch) + "-ema" + emaDecay + "-cfg" + cfgScale + ".npy";
+    }
+
+    /** features of reference images kept beside their statistics, for KID: float32 .npy N x d */
+    public static String referenceFeatures(String dataset, String extractor) {
+        return "stats/" + segment("dataset", dataset) + "-" + segment("extractor", extractor) + "-features.npy";
+    }
+
     /** reference statistics of a dataset under one extractor, computed once and kept */
     public static String stats(String dataset, String extractor) {
         return "stats/" + segment("dataset", dataset) + "-" + segment("extractor", extractor) + ".npz";

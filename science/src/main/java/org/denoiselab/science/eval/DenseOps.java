@@ -37,4 +37,13 @@ final class DenseOps {
             return fm.transpose().matMul(sm.matMul(fm)).toDoubleArray();
         }
     }
+
+    /** a (m x k) times b^T for b (n x k): the m x n matrix of row dot products */
+    static double[] productTransposed(double[] a, int m, int k, double[] b, int n) {
+        try (NDManager mg = manager()) {
+            NDArray am = Tensors.of(mg, a, new Shape(m, k));
+            NDArray bm = Tensors.of(mg, b, new Shape(n, k));
+            return am.matMul(bm.transpose()).toDoubleArray();
+        }
+    }
 }

@@ -4,17 +4,32 @@ import java.io.IOException;
 import java.util.Locale;
 import org.denoiselab.science.eval.FeatureStats.Gaussian;
 
-/** The evaluation itself: features of a set of images streamed through an extractor, then FD and IS. */
+/**
+ * The evaluation itself: features of a set of images streamed through an extractor, then FD, IS and (when
+ * reference features are at hand) KID.
+ */
 public final class Evaluator {
     private static final int CHUNK = 500;
 
     private Evaluator() {}
 
-    /** Fréchet distance and Inception Score of a sample set, each named by its extractor */
-    public record Scores(String fdName, double fd, String isName, double isMean, double isStd, int samples) {
+    /**
+     * Fréchet distance, Inception Score and Kernel Inception Distance of a sample set, each named by its
+     * extractor (kidMean and kidStd are NaN without reference features)
+     */
+    public record Scores(
+            String fdName,
+            double fd,
+            String isName,
+            double isMean,
+            double isStd,
+            int samples,
+            String kidName,
+            double kidMean,
+            double kidStd) {
         /** key=value lines, e.g. "fd_classifier=..." */
         public String format() {
-            return String.format(
+            String base = String.format(
                     Locale.ROOT,
                     "samples=%d%n%s=%.6f%n%s_mean=%.6f%n%s_std=%.6f",
                     samples,
@@ -24,45 +39,104 @@ public final class Evaluator {
                     isMean,
                     isName,
                     isStd);
+            return Double.isNaN(kidMean)
+                    ? base
+                    : base
+                            + String.format(
+                                    Locale.ROOT, "%n%s_mean=%.6f%n%s_std=%.6f", kidName, kidMean, kidName, kidStd);
         }
     }
 
+    /** the first {@code keep} features of a set, row-major, for KID */
+    public record FeatureSample(float[] features, int count, int dim) {}
+
     public static FeatureStats statistics(ImageSource images, FeatureExtractor extractor) throws IOException {
-        return run(images, extractor, false).stats;
+        return run(images, extractor, false, 0).stats;
+    }
+
+    /** statistics of a set and its first {@code keep} features (reference sets: FD needs the first, KID the second) */
+    public static FeatureStats statistics(
+            ImageSource images, FeatureExtractor extractor, int keep, FeatureSample[] kept) throws IOException {
+        Pass p = run(images, extractor, false, keep);
+        kept[0] = new FeatureSample(p.features, p.features.length / extractor.featureDim(), extractor.featureDim());
+        return p.stats;
     }
 
     public static Scores score(ImageSource images, FeatureExtractor extractor, Gaussian reference) throws IOException {
+        return score(images, extractor, reference, null);
+    }
+
+    /**
+     * @param referenceFeatures features of reference images for KID, or null to skip it
+     * @throws IllegalArgumentException when the reference has another dimension or there are under 2 samples
+     */
+    public static Scores score(
+            ImageSource images, FeatureExtractor extractor, Gaussian reference, FeatureSample referenceFeatures)
+            throws IOException {
         if (reference.dim() != extractor.featureDim()) {
             throw new IllegalArgumentException("reference statistics have dimension " + reference.dim() + " but the "
                     + extractor.name() + " extractor gives " + extractor.featureDim() + "-d features");
         }
-        Pass p = run(images, extractor, true);
+        Pass p = run(images, extractor, true, referenceFeatures == null ? 0 : images.count());
         if (p.stats.count() < 2) {
             throw new IllegalArgumentException("need at least 2 samples for a covariance, have " + p.stats.count());
         }
         FrechetDistance.Result fd = FrechetDistance.compute(p.stats.toGaussian(), reference);
         int splits = Math.min(InceptionScore.DEFAULT_SPLITS, images.count());
         InceptionScore.Result is = InceptionScore.compute(p.logits, images.count(), extractor.numClasses(), splits);
-        return new Scores(extractor.fdName(), fd.value(), extractor.isName(), is.mean(), is.std(), images.count());
+        double kidMean = Double.NaN;
+        double kidStd = Double.NaN;
+        if (referenceFeatures != null && referenceFeatures.count() >= 2) {
+            if (referenceFeatures.dim() != extractor.featureDim()) {
+                throw new IllegalArgumentException("reference features have dimension " + referenceFeatures.dim()
+                        + " but the " + extractor.name() + " extractor gives " + extractor.featureDim());
+            }
+            KernelInceptionDistance.Result kid = KernelInceptionDistance.compute(
+                    p.features,
+                    images.count(),
+                    referenceFeatures.features(),
+                    referenceFeatures.count(),
+                    extractor.featureDim());
+            kidMean = kid.mean();
+            kidStd = kid.std();
+        }
+        return new Scores(
+                extractor.fdName(),
+                fd.value(),
+                extractor.isName(),
+                is.mean(),
+                is.std(),
+                images.count(),
+                extractor.kidName(),
+                kidMean,
+                kidStd);
     }
 
-    private record Pass(FeatureStats stats, float[] logits) {}
+    private record Pass(FeatureStats stats, float[] logits, float[] features) {}
 
-    private static Pass run(ImageSource images, FeatureExtractor extractor, boolean withLogits) throws IOException {
+    /** streams every image through the extractor, keeping the logits and the first {@code keep} features */
+    private static Pass run(ImageSource images, FeatureExtractor extractor, boolean withLogits, int keep)
+            throws IOException {
         FeatureStats stats = new FeatureStats(extractor.featureDim());
         int n = images.count();
         int k = extractor.numClasses();
         float[] logits = withLogits ? new float[Math.multiplyExact(n, k)] : null;
+        int d = extractor.featureDim();
+        int kept = Math.min(keep, n);
+        float[] features = new float[Math.multiplyExact(kept, d)];
         for (int from = 0; from < n; from += CHUNK) {
             int rows = Math.min(CHUNK, n - from);
             byte[] batch = images.read(from, rows);
             FeatureExtractor.Features f =
                     extractor.extract(batch, rows, images.channels(), images.height(), images.width(), withLogits);
             stats.add(f.features(), rows);
+            if (from < kept) {
+                System.arraycopy(f.features(), 0, features, from * d, Math.min(rows, kept - from) * d);
+            }
             if (withLogits) {
                 System.arraycopy(f.logits(), 0, logits, from * k, rows * k);
             }
         }
-        return new Pass(stats, logits);
+        return new Pass(stats, logits, features);
     }
 }

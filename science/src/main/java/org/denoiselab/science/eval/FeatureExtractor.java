@@ -28,6 +28,10 @@ public interface FeatureExtractor extends AutoCloseable {
         return "is_" + name();
     }
 
+    default String kidName() {
+        return "kid_" + name();
+    }
+
     @Override
     void close();
 

@@ -61,6 +61,21 @@ public abstract class Denoiser implements AutoCloseable {
     /** a one-line description for logs: architecture and parameter count */
     public abstract String describe();
 
+    /**
+     * Matrix-product FLOPs (2 per multiply-add) of one forward pass for one sample, the numerator of MFU;
+     * a training step costs three times this per sample (backward = 2 forwards). NaN when the model does
+     * not count them.
+     */
+    public double forwardFlops() {
+        return Double.NaN;
+    }
+
+    /** The arithmetic of the forward pass (models that support only FP32 ignore it). */
+    public void setPrecision(Precision precision) {}
+
+    /** Switches training-only behaviour (dropout) on or off; the trainer turns it on around its steps. */
+    public void setTraining(boolean training) {}
+
     @Override
     public void close() {
         manager.close();

@@ -31,6 +31,12 @@ final class Init {
         return w;
     }
 
+    static float[] ones(int n) {
+        float[] w = new float[n];
+        java.util.Arrays.fill(w, 1f);
+        return w;
+    }
+
     static float[] zeros(int n) {
         return new float[n];
     }

@@ -8,7 +8,9 @@ import org.denoiselab.science.diffusion.Solver;
 import org.denoiselab.science.diffusion.TimeSampling;
 import org.denoiselab.science.eval.Extractor;
 import org.denoiselab.science.model.Arch;
+import org.denoiselab.science.model.JitBlock;
 import org.denoiselab.science.model.JitSize;
+import org.denoiselab.science.model.Precision;
 
 /**
  * One fully resolved training run: everything the trainer, sampler and evaluator need, with no
@@ -45,8 +47,15 @@ public record RunSpec(
      * @param imageSize side length in pixels after resizing (celeba); 0 or the native size otherwise
      * @param toyDim    D of the toy manifold (ignored for images)
      * @param limit     use only the first N training samples (0 = all), to fit a CPU budget
+     * @param randomFlip flip each training image horizontally with probability 1/2 (on for natural images)
      */
-    public record DatasetSpec(DatasetKind kind, String location, int imageSize, int toyDim, int limit) {}
+    public record DatasetSpec(
+            DatasetKind kind, String location, int imageSize, int toyDim, int limit, boolean randomFlip) {
+        /** without random flips */
+        public DatasetSpec(DatasetKind kind, String location, int imageSize, int toyDim, int limit) {
+            this(kind, location, imageSize, toyDim, limit, false);
+        }
+    }
 
     /**
      * @param arch       jit, or mlp (the toy denoiser)
@@ -55,8 +64,20 @@ public record RunSpec(
      * @param bottleneck patch-embedding bottleneck width, 0 = a single Linear
      * @param mlpWidth   hidden width of the toy MLP
      * @param mlpDepth   number of layers of the toy MLP
+     * @param block      JiT's block switches (null for mlp; absent in older specs = the baseline)
      */
-    public record ModelSpec(Arch arch, JitSize size, int patch, int bottleneck, int mlpWidth, int mlpDepth) {}
+    public record ModelSpec(
+            Arch arch, JitSize size, int patch, int bottleneck, int mlpWidth, int mlpDepth, JitBlock block) {
+        /** a JiT with the baseline block, or the toy MLP */
+        public ModelSpec(Arch arch, JitSize size, int patch, int bottleneck, int mlpWidth, int mlpDepth) {
+            this(arch, size, patch, bottleneck, mlpWidth, mlpDepth, arch == Arch.JIT ? JitBlock.BASELINE : null);
+        }
+
+        /** the block a JiT runs: the baseline when the spec names none */
+        public JitBlock blockOrBaseline() {
+            return block == null ? JitBlock.BASELINE : block;
+        }
+    }
 
     /**
      * @param epochs             passes over the (limited) data
@@ -71,6 +92,9 @@ public record RunSpec(
      * @param labelDropProb      probability of replacing a label with the null class
      * @param checkpointEvery    epochs between checkpoints
      * @param seed               seeds shuffling, init and noise
+     * @param emaDecay2          a second EMA kept beside emaDecay (the reference keeps 0.9999 and 0.9996);
+     *                           0 = none. Grids come from the first; evaluations score both
+     * @param precision          fp32, or fp16 mixed precision with dynamic loss scaling (GPU nodes)
      */
     public record TrainSpec(
             int epochs,
@@ -84,7 +108,80 @@ public record RunSpec(
             double noiseScale,
             double labelDropProb,
             int checkpointEvery,
-            long seed) {}
+            long seed,
+            double emaDecay2,
+            Precision precision) {
+        public TrainSpec {
+            precision = precision == null ? Precision.FP32 : precision;
+        }
+
+        /** FP32 */
+        public TrainSpec(
+                int epochs,
+                int batchSize,
+                double learningRate,
+                int warmupSteps,
+                double emaDecay,
+                TimeSampling timeSampling,
+                double tMean,
+                double tStd,
+                double noiseScale,
+                double labelDropProb,
+                int checkpointEvery,
+                long seed,
+                double emaDecay2) {
+            this(
+                    epochs,
+                    batchSize,
+                    learningRate,
+                    warmupSteps,
+                    emaDecay,
+                    timeSampling,
+                    tMean,
+                    tStd,
+                    noiseScale,
+                    labelDropProb,
+                    checkpointEvery,
+                    seed,
+                    emaDecay2,
+                    Precision.FP32);
+        }
+
+        /** one EMA */
+        public TrainSpec(
+                int epochs,
+                int batchSize,
+                double learningRate,
+                int warmupSteps,
+                double emaDecay,
+                TimeSampling timeSampling,
+                double tMean,
+                double tStd,
+                double noiseScale,
+                double labelDropProb,
+                int checkpointEvery,
+                long seed) {
+            this(
+                    epochs,
+                    batchSize,
+                    learningRate,
+                    warmupSteps,
+                    emaDecay,
+                    timeSampling,
+                    tMean,
+                    tStd,
+                    noiseScale,
+                    labelDropProb,
+                    checkpointEvery,
+                    seed,
+                    0);
+        }
+
+        /** the decays of the EMAs kept: emaDecay, and emaDecay2 when it is not 0 */
+        public java.util.List<Double> emaDecays() {
+            return emaDecay2 > 0 ? java.util.List.of(emaDecay, emaDecay2) : java.util.List.of(emaDecay);
+        }
+    }
 
     /**
      * @param solver          euler or heun (flow); ancestral (DDPM)
@@ -124,6 +221,12 @@ public record RunSpec(
             return t < cfgIntervalHigh && (cfgIntervalLow == 0 || t > cfgIntervalLow);
         }
 
+        /** the same settings with another guidance scale */
+        public SamplingSpec withCfgScale(double scale) {
+            return new SamplingSpec(
+                    solver, steps, gridSize, numEval, seed, scale, cfgIntervalLow, cfgIntervalHigh, clipDenoised);
+        }
+
         /** the same settings with another number of steps */
         public SamplingSpec withSteps(int newSteps) {
             return new SamplingSpec(
@@ -134,6 +237,18 @@ public record RunSpec(
     /**
      * @param extractor       classifier (the project's own, reported as fd_classifier), inception, or none
      * @param referenceStats  object key or path of reference statistics (.npz); null = computed from the dataset
+     * @param guidanceScales  the paper's evaluation practice: each checkpoint is also sampled and scored at
+     *                        these classifier-free guidance scales (with every EMA kept), and the best is
+     *                        reported with the whole table; empty = the sampling settings only
      */
-    public record EvalSpec(Extractor extractor, String referenceStats) {}
+    public record EvalSpec(Extractor extractor, String referenceStats, java.util.List<Double> guidanceScales) {
+        public EvalSpec {
+            guidanceScales = guidanceScales == null ? java.util.List.of() : java.util.List.copyOf(guidanceScales);
+        }
+
+        /** scores the sampling settings only */
+        public EvalSpec(Extractor extractor, String referenceStats) {
+            this(extractor, referenceStats, java.util.List.of());
+        }
+    }
 }

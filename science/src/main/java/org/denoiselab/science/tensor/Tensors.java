@@ -50,6 +50,11 @@ public final class Tensors {
         return owned(manager.create(values, new Shape(values.length)));
     }
 
+    /** A boolean vector [n] of {@code values}, PyTorch-owned. */
+    public static NDArray ofBooleans(NDManager manager, boolean[] values) {
+        return owned(manager.create(values));
+    }
+
     /** An int32 vector [n] of {@code values}, PyTorch-owned. */
     public static NDArray of(NDManager manager, int[] values) {
         return owned(manager.create(values, new Shape(values.length)));

@@ -44,6 +44,13 @@ public final class AdamW implements AutoCloseable {
      * sub-manager closed at the end.
      */
     public void step(ParamSet params, double lr) {
+        step(params, lr, 1.0);
+    }
+
+    /**
+     * The update with every gradient first multiplied by {@code gradScale} (1 / the FP16 loss scale).
+     */
+    public void step(ParamSet params, double lr, double gradScale) {
         step++;
         double bias1 = 1 - Math.pow(beta1, step);
         double bias2 = 1 - Math.pow(beta2, step);
@@ -55,6 +62,9 @@ public final class AdamW implements AutoCloseable {
                 NDArray p = e.getValue();
                 NDArray g = p.getGradient();
                 g.attach(scratch);
+                if (gradScale != 1.0) {
+                    g = Scalars.mul(g, gradScale);
+                }
                 NDArray m = firstMoment.get(e.getKey());
                 NDArray v = secondMoment.get(e.getKey());
                 Scalars.muli(m, beta1).addi(Scalars.mul(g, 1 - beta1));

@@ -21,7 +21,8 @@ import org.denoiselab.science.tensor.Tensors;
  * {@code blocks.3.attn.qkv.weight}, in their PyTorch shapes), their EMA under {@code ema.}, and AdamW's
  * moments under {@code optimizer.exp_avg.} and {@code optimizer.exp_avg_sq.} (torch.optim's names).
  * Metadata (strings): {@code format} = {@value #FORMAT}, {@code format_version}, {@code step},
- * {@code epoch}, {@code optimizer_step}, and whatever the caller adds (the pipeline stores the run spec
+ * {@code epoch}, {@code optimizer_step}, for FP16 runs the loss scaler's {@code loss_scale},
+ * {@code loss_scale_good_steps} and {@code skipped_steps}, and whatever the caller adds (the pipeline stores the run spec
  * as JSON under {@code run_spec}). Restoring is bit-exact.
  */
 public final class Checkpoint {
@@ -33,13 +34,19 @@ public final class Checkpoint {
     public static final String EMA = "ema";
     public static final String ADAM_M = "adam.m";
     public static final String ADAM_V = "adam.v";
-    private static final Map<String, String> PREFIX =
-            Map.of(PARAMS, "", EMA, "ema.", ADAM_M, "optimizer.exp_avg.", ADAM_V, "optimizer.exp_avg_sq.");
+    /** the second EMA (train.emaDecay2), when the run keeps one */
+    public static final String EMA_2 = "ema2";
+
+    private static final Map<String, String> PREFIX = Map.of(
+            PARAMS, "", EMA, "ema.", ADAM_M, "optimizer.exp_avg.", ADAM_V, "optimizer.exp_avg_sq.", EMA_2, "ema2.");
     private static final byte[] FORMER_MAGIC = "DNLCKPT1".getBytes(StandardCharsets.US_ASCII);
 
     private final long step;
     private final int epoch;
     private final long optimizerStep;
+    /** the FP16 loss scaler's state, or null for an FP32 run */
+    private final ScalerState scaler;
+
     private final Map<String, Map<String, Tensor>> sections;
     private final Map<String, String> metadata;
     /** per tensor name, the shape recorded in the file when it differs from the tensor's own */
@@ -48,16 +55,32 @@ public final class Checkpoint {
     /** one stored tensor, in the model's (Java) shape, or the file's when read */
     public record Tensor(long[] shape, float[] values) {}
 
+    /** what a resumed FP16 run needs of its {@link LossScaler} to continue with the same scale */
+    public record ScalerState(double lossScale, int goodSteps, long skippedSteps) {}
+
+    private static final String[] RESERVED = {
+        "format",
+        "format_version",
+        "step",
+        "epoch",
+        "optimizer_step",
+        "loss_scale",
+        "loss_scale_good_steps",
+        "skipped_steps"
+    };
+
     private Checkpoint(
             long step,
             int epoch,
             long optimizerStep,
+            ScalerState scaler,
             Map<String, Map<String, Tensor>> sections,
             Map<String, String> metadata,
             Map<String, long[]> storedShapes) {
         this.step = step;
         this.epoch = epoch;
         this.optimizerStep = optimizerStep;
+        this.scaler = scaler;
         this.sections = sections;
         this.metadata = metadata;
         this.storedShapes = storedShapes;
@@ -74,12 +97,16 @@ public final class Checkpoint {
      * @throws IllegalArgumentException when a metadata key is one the checkpoint sets itself
      */
     public static Checkpoint of(Trainer trainer, Map<String, String> extra) {
+        LossScaler scaler = trainer.lossScaler();
         Map<String, Map<String, Tensor>> sections = new LinkedHashMap<>();
         sections.put(PARAMS, snapshot(trainer.model().params()));
         sections.put(EMA, snapshot(trainer.ema().weights()));
         sections.put(ADAM_M, snapshot(trainer.optimizer().firstMoment()));
         sections.put(ADAM_V, snapshot(trainer.optimizer().secondMoment()));
-        for (String reserved : new String[] {"format", "format_version", "step", "epoch", "optimizer_step"}) {
+        if (trainer.emas().size() > 1) {
+            sections.put(EMA_2, snapshot(trainer.emas().get(1).weights()));
+        }
+        for (String reserved : RESERVED) {
             if (extra.containsKey(reserved)) {
                 throw new IllegalArgumentException("checkpoint metadata key " + reserved + " is reserved");
             }
@@ -88,6 +115,7 @@ public final class Checkpoint {
                 trainer.step(),
                 trainer.epoch(),
                 trainer.optimizer().stepCount(),
+                scaler == null ? null : new ScalerState(scaler.scale(), scaler.goodSteps(), scaler.skippedSteps()),
                 sections,
                 Collections.unmodifiableMap(new LinkedHashMap<>(extra)),
                 trainer.model().params().storedShapes());
@@ -105,8 +133,14 @@ public final class Checkpoint {
         copy(EMA, trainer.ema().weights());
         copy(ADAM_M, trainer.optimizer().firstMoment());
         copy(ADAM_V, trainer.optimizer().secondMoment());
+        if (trainer.emas().size() > 1) {
+            copy(EMA_2, trainer.emas().get(1).weights());
+        }
         trainer.optimizer().setStep(optimizerStep);
         trainer.restoreCounters(step, epoch);
+        if (trainer.lossScaler() != null && scaler != null) {
+            trainer.lossScaler().restore(scaler.lossScale(), scaler.goodSteps(), scaler.skippedSteps());
+        } // an FP32 checkpoint resumed in FP16 starts from the initial scale; the reverse needs none
     }
 
     /**
@@ -156,6 +190,11 @@ public final class Checkpoint {
         meta.put("step", Long.toString(step));
         meta.put("epoch", Integer.toString(epoch));
         meta.put("optimizer_step", Long.toString(optimizerStep));
+        if (scaler != null) {
+            meta.put("loss_scale", Double.toString(scaler.lossScale()));
+            meta.put("loss_scale_good_steps", Integer.toString(scaler.goodSteps()));
+            meta.put("skipped_steps", Long.toString(scaler.skippedSteps()));
+        }
         meta.putAll(metadata);
         Safetensors.write(out, entries, meta);
     }
@@ -188,7 +227,7 @@ public final class Checkpoint {
                     + " build (it reads " + FORMAT_VERSION + ")");
         }
         Map<String, Map<String, Tensor>> sections = new LinkedHashMap<>();
-        for (String s : new String[] {PARAMS, EMA, ADAM_M, ADAM_V}) {
+        for (String s : new String[] {PARAMS, EMA, ADAM_M, ADAM_V, EMA_2}) {
             sections.put(s, new LinkedHashMap<>());
         }
         c.tensors().forEach((key, t) -> {
@@ -202,16 +241,32 @@ public final class Checkpoint {
             }
             sections.get(section).put(name, new Tensor(t.shape(), t.values()));
         });
+        if (sections.get(EMA_2).isEmpty()) {
+            sections.remove(EMA_2); // the run kept one EMA
+        }
         try {
             long step = Long.parseLong(meta.remove("step"));
             int epoch = Integer.parseInt(meta.remove("epoch"));
             long optimizerStep = Long.parseLong(meta.remove("optimizer_step"));
+            String lossScale = meta.remove("loss_scale");
+            String goodSteps = meta.remove("loss_scale_good_steps");
+            String skipped = meta.remove("skipped_steps");
+            ScalerState scaler = lossScale == null
+                    ? null
+                    : new ScalerState(
+                            Double.parseDouble(lossScale),
+                            goodSteps == null ? 0 : Integer.parseInt(goodSteps),
+                            skipped == null ? 0 : Long.parseLong(skipped));
+            if (scaler != null && !(scaler.lossScale() > 0 && Double.isFinite(scaler.lossScale()))) {
+                throw new IOException("checkpoint metadata loss_scale " + lossScale + " is not positive and finite");
+            }
             meta.remove("format");
             meta.remove("format_version");
-            return new Checkpoint(step, epoch, optimizerStep, sections, Collections.unmodifiableMap(meta), Map.of());
+            return new Checkpoint(
+                    step, epoch, optimizerStep, scaler, sections, Collections.unmodifiableMap(meta), Map.of());
         } catch (NumberFormatException e) {
             throw new IOException(
-                    "checkpoint metadata step/epoch/optimizer_step is not a number: " + e.getMessage(), e);
+                    "checkpoint metadata step/epoch/optimizer_step/loss_scale is not a number: " + e.getMessage(), e);
         }
     }
 
@@ -221,6 +276,11 @@ public final class Checkpoint {
 
     public int epoch() {
         return epoch;
+    }
+
+    /** the FP16 loss scaler's stored state, or null for an FP32 run */
+    public ScalerState scaler() {
+        return scaler;
     }
 
     /** a metadata entry the caller stored (null when absent) */

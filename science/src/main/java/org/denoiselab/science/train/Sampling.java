@@ -25,8 +25,10 @@ import org.denoiselab.science.tensor.Tensors;
  * equals the reference's combination of velocities.
  */
 public final class Sampling {
-    /** samples per forward batch: bounds memory independently of how many are requested */
+    /** samples per forward batch on the CPU: bounds memory independently of how many are requested */
     private static final int CHUNK = 256;
+    /** the same on a GPU, where a larger batch fills the device (JiT-B at 32x32 uses a few GiB) */
+    private static final int GPU_CHUNK = 1024;
 
     private Sampling() {}
 
@@ -38,8 +40,9 @@ public final class Sampling {
         float[] out = new float[n * length];
         try (NoGrad ignored = NoGrad.enter()) {
             JniUtils.setSeed(sampling.seed());
-            for (int start = 0; start < n; start += CHUNK) {
-                int count = Math.min(CHUNK, n - start);
+            int chunk = model.manager().getDevice().isGpu() ? GPU_CHUNK : CHUNK;
+            for (int start = 0; start < n; start += chunk) {
+                int count = Math.min(chunk, n - start);
                 try (NDManager s = model.manager().newSubManager()) {
                     long[] labels = new long[count];
                     for (int i = 0; i < count; i++) {

@@ -2,10 +2,13 @@ package org.denoiselab.science.train;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
+import java.util.ArrayList;
+import java.util.List;
 import org.denoiselab.science.data.DatasetKind;
 import org.denoiselab.science.data.Datasets;
 import org.denoiselab.science.model.Denoiser;
 import org.denoiselab.science.model.Models;
+import org.denoiselab.science.model.ParamSet;
 import org.denoiselab.science.spec.RunSpec;
 import org.denoiselab.science.util.Engines;
 
@@ -17,8 +20,11 @@ public final class SamplingModel implements AutoCloseable {
     private final NDManager manager;
     private final Denoiser model;
     private final RunSpec spec;
+    /** the EMA weights in the order of train.emaDecays(): the first is the model's own params */
+    private final List<ParamSet> emas;
 
-    private SamplingModel(NDManager manager, Denoiser model, RunSpec spec) {
+    private SamplingModel(NDManager manager, Denoiser model, RunSpec spec, List<ParamSet> emas) {
+        this.emas = List.copyOf(emas);
         this.manager = manager;
         this.model = model;
         this.spec = spec;
@@ -41,8 +47,15 @@ public final class SamplingModel implements AutoCloseable {
                     shape.width(),
                     shape.numClasses(),
                     spec.train().seed());
+            model.setPrecision(spec.train().precision());
             checkpoint.copy(Checkpoint.EMA, model.params());
-            return new SamplingModel(manager, model, spec);
+            List<ParamSet> emas = new ArrayList<>(List.of(model.params()));
+            if (checkpoint.section(Checkpoint.EMA_2) != null) {
+                ParamSet second = model.params().copy(manager);
+                checkpoint.copy(Checkpoint.EMA_2, second);
+                emas.add(second);
+            }
+            return new SamplingModel(manager, model, spec, emas);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
@@ -51,7 +64,24 @@ public final class SamplingModel implements AutoCloseable {
 
     /** n samples with the run's sampling settings (seeded), C*H*W floats each in model space */
     public float[] generate(RunSpec.SamplingSpec sampling, int n) {
-        return Sampling.generate(model, model.params(), spec, sampling, n);
+        return generate(sampling, n, 0);
+    }
+
+    /**
+     * n samples from the EMA of index {@code ema} (0 = train.emaDecay, 1 = train.emaDecay2).
+     *
+     * @throws IllegalArgumentException when the checkpoint keeps no such EMA
+     */
+    public float[] generate(RunSpec.SamplingSpec sampling, int n, int ema) {
+        if (ema < 0 || ema >= emas.size()) {
+            throw new IllegalArgumentException("the checkpoint keeps " + emas.size() + " EMA(s), not #" + ema);
+        }
+        return Sampling.generate(model, emas.get(ema), spec, sampling, n);
+    }
+
+    /** how many EMAs the checkpoint keeps */
+    public int emaCount() {
+        return emas.size();
     }
 
     public Denoiser model() {

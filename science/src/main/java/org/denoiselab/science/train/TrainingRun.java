@@ -1,8 +1,10 @@
 package org.denoiselab.science.train;
 
 import ai.djl.Device;
+import java.util.Arrays;
 import org.denoiselab.science.data.Batch;
 import org.denoiselab.science.data.BatchLoader;
+import org.denoiselab.science.data.DeviceDataset;
 import org.denoiselab.science.data.ImageDataset;
 import org.denoiselab.science.spec.RunSpec;
 
@@ -17,6 +19,27 @@ public final class TrainingRun {
     private static final double REPORT_INTERVAL_S = 2.0;
 
     private TrainingRun() {}
+
+    /**
+     * Where the training images live during the run. Both places give the same batches in the same order
+     * and the same losses bit for bit; only the copying differs.
+     */
+    public enum DataPlacement {
+        /** read and decode each batch on the host, copy it to the device per step (any dataset size) */
+        HOST,
+        /** upload the whole dataset once ({@link DeviceDataset}) and gather batches there */
+        DEVICE,
+        /** DEVICE on a GPU when the dataset fits {@link DeviceDataset#MAX_BYTES}, otherwise HOST */
+        AUTO;
+
+        boolean onDevice(Device device, ImageDataset data) {
+            return switch (this) {
+                case HOST -> false;
+                case DEVICE -> true;
+                case AUTO -> device.isGpu() && DeviceDataset.fits(data);
+            };
+        }
+    }
 
     /** What a run reports while it trains. */
     public interface Listener {
@@ -38,6 +61,8 @@ public final class TrainingRun {
      * @param loss            mean loss of the steps since the last report
      * @param imagesPerSecond training throughput since the last report
      * @param etaSeconds      time left for this run at that throughput
+     * @param lossScale       FP16's current dynamic loss scale, 1 in FP32
+     * @param skippedSteps    FP16 steps skipped so far because their gradients overflowed, 0 in FP32
      */
     public record Progress(
             String runId,
@@ -47,59 +72,74 @@ public final class TrainingRun {
             long totalSteps,
             float loss,
             double imagesPerSecond,
-            double etaSeconds) {}
+            double etaSeconds,
+            double lossScale,
+            long skippedSteps) {}
 
     /** Outcome of a run that was not cancelled. */
     public record Result(long steps, int epochs, float finalLoss, boolean cancelled) {}
 
+    /** {@link #run(RunSpec, ImageDataset, Device, Checkpoint, Listener, DataPlacement)} with AUTO placement */
     public static Result run(RunSpec spec, ImageDataset data, Device device, Checkpoint resumeFrom, Listener listener)
+            throws Exception {
+        return run(spec, data, device, resumeFrom, listener, DataPlacement.AUTO);
+    }
+
+    /**
+     * Trains {@code spec} on {@code data} from scratch or from {@code resumeFrom}.
+     *
+     * @throws DivergedException                when the loss or a gradient stops being finite
+     * @throws BatchLoader.DataLoadingException when a sample cannot be read
+     * @throws Exception                        what the listener throws
+     */
+    public static Result run(
+            RunSpec spec,
+            ImageDataset data,
+            Device device,
+            Checkpoint resumeFrom,
+            Listener listener,
+            DataPlacement placement)
             throws Exception {
         RunSpec.TrainSpec train = spec.train();
         boolean dropLast = data.size() >= train.batchSize();
+        int batchSize = Math.min(train.batchSize(), data.size());
         try (Trainer trainer =
                         new Trainer(spec, data.channels(), data.height(), data.width(), data.numClasses(), device);
-                BatchLoader loader =
-                        new BatchLoader(data, Math.min(train.batchSize(), data.size()), dropLast, train.seed())) {
+                BatchLoader loader = new BatchLoader(data, batchSize, dropLast, train.seed());
+                DeviceDataset onDevice =
+                        placement.onDevice(device, data) ? new DeviceDataset(data, trainer.manager()) : null) {
             if (resumeFrom != null) {
                 resumeFrom.restoreInto(trainer);
             }
             long totalSteps = (long) loader.batchesPerEpoch() * train.epochs();
+            Window window = new Window(spec, trainer, totalSteps, listener);
             float epochLoss = Float.NaN;
-            long windowStart = System.nanoTime();
-            long windowImages = 0;
-            double windowLoss = 0;
-            int windowSteps = 0;
             for (int epoch = trainer.epoch(); epoch < train.epochs(); epoch++) {
                 double lossSum = 0;
                 int steps = 0;
-                for (Batch batch : loader.epoch(epoch)) {
-                    if (listener.cancelled()) {
-                        return new Result(trainer.step(), epoch, epochLoss, true);
+                if (onDevice != null) {
+                    // the loader's own order, sliced here: the batches are the ones the host path reads
+                    int[] order = BatchLoader.permutation(data.size(), train.seed(), epoch);
+                    for (int b = 0; b < loader.batchesPerEpoch(); b++) {
+                        if (listener.cancelled()) {
+                            return new Result(trainer.step(), epoch, epochLoss, true);
+                        }
+                        int from = b * batchSize;
+                        int[] indices = Arrays.copyOfRange(order, from, Math.min(from + batchSize, order.length));
+                        float loss = trainer.trainStep(onDevice, indices);
+                        lossSum += loss;
+                        steps++;
+                        window.record(epoch, loss, indices.length);
                     }
-                    float loss = trainer.trainStep(batch.images(), batch.labels(), batch.count());
-                    listener.onStep(trainer.step() - 1, loss);
-                    windowImages += batch.count();
-                    lossSum += loss;
-                    steps++;
-                    windowLoss += loss;
-                    windowSteps++;
-                    double elapsed = (System.nanoTime() - windowStart) / 1e9;
-                    if (elapsed >= REPORT_INTERVAL_S) {
-                        double rate = windowImages / elapsed;
-                        long left = totalSteps - trainer.step();
-                        listener.onProgress(new Progress(
-                                spec.runId(),
-                                epoch + 1,
-                                train.epochs(),
-                                trainer.step(),
-                                totalSteps,
-                                windowSteps == 0 ? Float.NaN : (float) (windowLoss / windowSteps),
-                                rate,
-                                left * (double) batch.count() / rate));
-                        windowStart = System.nanoTime();
-                        windowImages = 0;
-                        windowLoss = 0;
-                        windowSteps = 0;
+                } else {
+                    for (Batch batch : loader.epoch(epoch)) {
+                        if (listener.cancelled()) {
+                            return new Result(trainer.step(), epoch, epochLoss, true);
+                        }
+                        float loss = trainer.trainStep(batch.images(), batch.labels(), batch.count());
+                        lossSum += loss;
+                        steps++;
+                        window.record(epoch, loss, batch.count());
                     }
                 }
                 epochLoss = (float) (lossSum / Math.max(1, steps));
@@ -110,6 +150,54 @@ public final class TrainingRun {
                 }
             }
             return new Result(trainer.step(), trainer.epoch(), epochLoss, false);
+        }
+    }
+
+    /** per-step callback and the throughput window behind the progress reports */
+    private static final class Window {
+        private final RunSpec spec;
+        private final Trainer trainer;
+        private final long totalSteps;
+        private final Listener listener;
+        private long start = System.nanoTime();
+        private long images;
+        private double loss;
+        private int steps;
+
+        Window(RunSpec spec, Trainer trainer, long totalSteps, Listener listener) {
+            this.spec = spec;
+            this.trainer = trainer;
+            this.totalSteps = totalSteps;
+            this.listener = listener;
+        }
+
+        void record(int epoch, float stepLoss, int count) throws Exception {
+            listener.onStep(trainer.step() - 1, stepLoss);
+            images += count;
+            loss += stepLoss;
+            steps++;
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            if (elapsed < REPORT_INTERVAL_S) {
+                return;
+            }
+            double rate = images / elapsed;
+            long left = totalSteps - trainer.step();
+            LossScaler scaler = trainer.lossScaler();
+            listener.onProgress(new Progress(
+                    spec.runId(),
+                    epoch + 1,
+                    spec.train().epochs(),
+                    trainer.step(),
+                    totalSteps,
+                    (float) (loss / steps),
+                    rate,
+                    left * (double) count / rate,
+                    scaler == null ? 1.0 : scaler.scale(),
+                    scaler == null ? 0 : scaler.skippedSteps()));
+            start = System.nanoTime();
+            images = 0;
+            loss = 0;
+            steps = 0;
         }
     }
 }

@@ -73,6 +73,8 @@ public final class Engines {
                 + (engine.hasCapability(StandardCapabilities.CUDA) ? " (built with CUDA)" : " (a CPU build, no CUDA)")
                 + ", CUDA_VISIBLE_DEVICES=" + System.getenv("CUDA_VISIBLE_DEVICES")
                 + ", NVIDIA_VISIBLE_DEVICES=" + System.getenv("NVIDIA_VISIBLE_DEVICES")
-                + "; is the image built with -Dpytorch.flavor=cu128 and does the pod request nvidia.com/gpu?");
+                + ", PYTORCH_LIBRARY_PATH=" + System.getenv("PYTORCH_LIBRARY_PATH")
+                + "; is the image built from infra/image/Dockerfile.gpu (PyTorch with CUDA) and does the pod"
+                + " request nvidia.com/gpu?");
     }
 }

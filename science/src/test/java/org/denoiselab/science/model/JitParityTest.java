@@ -35,7 +35,7 @@ class JitParityTest {
     void forwardAndGradientsMatchPyTorch(int patch) throws IOException {
         Engines.pytorch();
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch");
-                JiT model = new JiT(m, "parity", 2, 64, 4, 1, 28, 28, patch, 16, 10, 0)) {
+                JiT model = new JiT(m, "parity", 2, 64, 4, 0, JitBlock.BASELINE, 1, 28, 28, patch, 16, 10, 0)) {
             Map<String, NDArray> fx = load(m, "/parity/jit-p" + patch + ".npz");
             Map<String, String> names = javaNames(2);
             assertEquals(names.size(), model.params().arrays().size(), "every Java parameter has a counterpart");
@@ -70,6 +70,51 @@ class JitParityTest {
                 worst = Math.max(worst, err);
             }
             System.out.printf("parity patch %d: forward %.2e, worst gradient %.2e%n", patch, outError, worst);
+        }
+    }
+
+    /**
+     * The paper's block (RMSNorm, SwiGLU, qk-norm, RoPE, 4 in-context tokens joining at block 1) against
+     * src/test/python/jit_parity.py's PyTorch version of the official code, whose parameter names the Java
+     * JiT shares: the weights load by name (the patch embedding's Conv2d weights by element order).
+     */
+    @ParameterizedTest(name = "patch {0}")
+    @ValueSource(ints = {4, 16})
+    void thePaperBlockMatchesPyTorch(int patch) throws IOException {
+        Engines.pytorch();
+        JitBlock paper = new JitBlock(Norm.RMSNORM, FeedForward.SWIGLU, true, true, 4, 0.0);
+        try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch");
+                JiT model = new JiT(m, "parity", 2, 64, 4, 1, paper, 1, 16, 16, patch, 16, 10, 0)) {
+            Map<String, NDArray> fx = load(m, "/parity/jit-paper-p" + patch + ".npz");
+            int loaded = 0;
+            for (Map.Entry<String, NDArray> e : model.params().arrays().entrySet()) {
+                NDArray ref = fx.get("param." + e.getKey());
+                assertNotNull(ref, "fixture lacks " + e.getKey());
+                Tensors.copy(ref.reshape(e.getValue().getShape()), e.getValue());
+                loaded++;
+            }
+            assertEquals(
+                    fx.keySet().stream().filter(k -> k.startsWith("param.")).count(),
+                    loaded,
+                    "every PyTorch parameter has a Java counterpart of the same name");
+            model.params().requireGradients();
+            NDArray z = fx.get("z");
+            NDArray t = fx.get("t");
+            NDArray out;
+            try (GradientCollector gc = Engines.pytorch().newGradientCollector()) {
+                out = model.forward(model.params(), z, t, fx.get("y"));
+                gc.backward(FlowMatching.loss(Prediction.X, LossSpace.V, out, fx.get("x"), fx.get("e"), z, t));
+            }
+            double outError = relativeError(out, fx.get("out"));
+            assertTrue(outError < TOLERANCE, "forward: relative error " + outError);
+            double worst = 0;
+            for (Map.Entry<String, NDArray> e : model.params().arrays().entrySet()) {
+                double err = relativeError(e.getValue().getGradient(), fx.get("grad." + e.getKey()));
+                assertTrue(err < TOLERANCE, "gradient of " + e.getKey() + ": relative error " + err);
+                worst = Math.max(worst, err);
+            }
+            System.out.printf(
+                    "parity paper block, patch %d: forward %.2e, worst gradient %.2e%n", patch, outError, worst);
         }
     }
 

@@ -9,6 +9,7 @@ import org.denoiselab.science.diffusion.TimeSampling;
 import org.denoiselab.science.eval.Extractor;
 import org.denoiselab.science.model.Arch;
 import org.denoiselab.science.model.JitSize;
+import org.denoiselab.science.model.Precision;
 import org.denoiselab.science.spec.Choice;
 import org.denoiselab.science.spec.RunSpec;
 
@@ -28,5 +29,38 @@ public final class TestRuns {
                 new RunSpec.TrainSpec(1, 4, lr, 0, 0.99, TimeSampling.LOGIT_NORMAL, -0.8, 0.8, 1.0, labelDrop, 1, 7),
                 new RunSpec.SamplingSpec(Solver.HEUN, 5, 2, 4, 3, 1.0),
                 new RunSpec.EvalSpec(Extractor.NONE, null));
+    }
+
+    /**
+     * A JiT-T/4 x-prediction run over {@code epochs} epochs of batches of {@code batchSize}, with random
+     * flips, label dropping 0.3 and the given precision.
+     */
+    public static RunSpec flippedJit(int epochs, int batchSize, Precision precision) {
+        RunSpec base = jit("T", 4, Prediction.X, LossSpace.V, 1e-3, 0.3);
+        return new RunSpec(
+                base.runId(),
+                base.experimentId(),
+                new RunSpec.DatasetSpec(DatasetKind.FMNIST, null, 0, 0, 0, true),
+                base.model(),
+                base.method(),
+                base.prediction(),
+                base.loss(),
+                new RunSpec.TrainSpec(
+                        epochs,
+                        batchSize,
+                        1e-3,
+                        0,
+                        0.99,
+                        TimeSampling.LOGIT_NORMAL,
+                        -0.8,
+                        0.8,
+                        1.0,
+                        0.3,
+                        1,
+                        11,
+                        0,
+                        precision),
+                base.sampling(),
+                base.eval());
     }
 }
