@@ -22,6 +22,7 @@ import org.denoiselab.pipeline.store.ObjectLayout;
 import org.denoiselab.science.data.Datasets;
 import org.denoiselab.science.data.ImageDataset;
 import org.denoiselab.science.data.ToyManifold;
+import org.denoiselab.science.eval.Evaluator;
 import org.denoiselab.science.image.PngGrid;
 import org.denoiselab.science.image.PointPanel;
 import org.denoiselab.science.model.Precision;
@@ -71,6 +72,14 @@ public final class LocalLab implements Callable<Integer> {
             description = "override a request field by its path, e.g. train.epochs=2 or 'model.patch=[4]'"
                     + " (repeatable; the value is JSON, or else a string)")
     List<String> sets = new ArrayList<>();
+
+    @Option(
+            names = "--no-score",
+            description = "skip scoring the last epoch's samples (FD, KID, IS with the dataset's classifier)")
+    boolean noScore;
+
+    /** scores the last epoch of image runs; its classifier and reference are kept under OUT/.scoring */
+    private LocalScores scores;
 
     @Option(names = "--out", defaultValue = "runs", description = "output folder")
     Path outRoot;
@@ -141,11 +150,14 @@ public final class LocalLab implements Callable<Integer> {
         List<PointPanel.Panel> panels = new ArrayList<>();
         long started = System.nanoTime();
         int index = 0;
-        for (RunSpec spec : experiment.runs()) {
-            index++;
-            ImageDataset data = Datasets.open(spec.dataset(), true);
-            rows.add(trainOne(
-                    spec, data, device, expDir, index, experiment.runs().size(), panels));
+        try (LocalScores s = noScore ? null : new LocalScores(outDir.resolve(".scoring"), log)) {
+            scores = s;
+            for (RunSpec spec : experiment.runs()) {
+                index++;
+                ImageDataset data = Datasets.open(spec.dataset(), true);
+                rows.add(trainOne(
+                        spec, data, device, expDir, index, experiment.runs().size(), panels));
+            }
         }
         printTable(rows, expDir);
         if (!panels.isEmpty()) {
@@ -243,6 +255,12 @@ public final class LocalLab implements Callable<Integer> {
                         Path grid = expDir.resolve(ObjectLayout.grid(spec.runId(), epoch));
                         writeGrid(trainer, spec, grid);
                         row.grid = grid;
+                        if (scores != null && epoch == spec.train().epochs()) {
+                            int n = Math.max(2, spec.sampling().numEval());
+                            float[] samples = Sampling.generate(
+                                    trainer.model(), trainer.ema().weights(), spec, spec.sampling(), n);
+                            row.scores = scores.score(spec, samples, n).orElse(null);
+                        }
                     }
                     log.printf(
                             Locale.ROOT,
@@ -321,7 +339,8 @@ public final class LocalLab implements Callable<Integer> {
                     "run", "D", "pred", "epoch", "loss", "dist2spiral", "offManifold", "time_s"));
         } else {
             t.append(String.format(
-                    "%-28s %5s %5s %6s %9s %8s  %s%n", "run", "pred", "patch", "epoch", "loss", "time_s", "grid"));
+                    "%-36s %5s %5s %6s %9s %9s %9s %7s %8s  %s%n",
+                    "run", "pred", "patch", "epoch", "loss", "FD", "KID", "IS", "time_s", "grid"));
         }
         for (ResultRow r : rows) {
             if (toy) {
@@ -339,12 +358,17 @@ public final class LocalLab implements Callable<Integer> {
             } else {
                 t.append(String.format(
                         Locale.ROOT,
-                        "%-28s %5s %5d %6d %9.4f %8.1f  %s%n",
+                        "%-36s %5s %5d %6d %9.4f %9s %9s %7s %8.1f  %s%n",
                         r.spec.runId(),
                         r.spec.prediction().label(),
                         r.spec.model().patch(),
                         r.epoch,
                         r.loss,
+                        r.scores == null ? "-" : String.format(Locale.ROOT, "%.2f", r.scores.fd()),
+                        r.scores == null || Double.isNaN(r.scores.kidMean())
+                                ? "-"
+                                : String.format(Locale.ROOT, "%.4f", r.scores.kidMean()),
+                        r.scores == null ? "-" : String.format(Locale.ROOT, "%.3f", r.scores.isMean()),
                         r.seconds,
                         r.grid));
             }
@@ -373,6 +397,8 @@ public final class LocalLab implements Callable<Integer> {
         Path grid;
         Double toyDistance;
         double offManifold;
+        /** the last epoch's scores (classifier extractor), null when not scored */
+        Evaluator.Scores scores;
 
         ResultRow(RunSpec spec) {
             this.spec = spec;

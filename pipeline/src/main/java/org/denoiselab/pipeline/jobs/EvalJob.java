@@ -64,7 +64,7 @@ public final class EvalJob implements AutoCloseable {
     private final Map<String, Reference> references = new HashMap<>();
 
     /** reference images this many at most keep their features for KID */
-    static final int REFERENCE_FEATURES = 2000;
+    public static final int REFERENCE_FEATURES = 2000;
 
     /** statistics of the reference images, and some of their features (null when only statistics exist) */
     private record Reference(Gaussian statistics, Evaluator.FeatureSample features) {}
@@ -216,7 +216,7 @@ public final class EvalJob implements AutoCloseable {
     }
 
     /** the dataset part of stats and model names: the kind, and the side where it varies (celeba64) */
-    static String datasetLabel(RunSpec.DatasetSpec d) {
+    public static String datasetLabel(RunSpec.DatasetSpec d) {
         return d.kind() == DatasetKind.CELEBA
                 ? d.kind().label() + Datasets.shapeOf(d).height()
                 : d.kind().label();
@@ -252,7 +252,7 @@ public final class EvalJob implements AutoCloseable {
             });
         }
         long t0 = System.nanoTime();
-        ImageDataset data = openDataset(withLimit(dataset, settings.classifierTrainImages()), true);
+        ImageDataset data = openDataset(dataset.withLimit(settings.classifierTrainImages()), true);
         ClassifierExtractor classifier = ClassifierExtractor.train(
                 data, settings.classifierEpochs(), settings.classifierBatch(), settings.seed());
         try {
@@ -349,7 +349,7 @@ public final class EvalJob implements AutoCloseable {
             RunSpec.DatasetSpec dataset, FeatureExtractor extractor, String key, String label, String extractorName)
             throws IOException {
         long t0 = System.nanoTime();
-        ImageDataset data = openDataset(withLimit(dataset, settings.referenceImages()), false);
+        ImageDataset data = openDataset(dataset.withLimit(settings.referenceImages()), false);
         Evaluator.FeatureSample[] kept = new Evaluator.FeatureSample[1];
         Gaussian statistics = Evaluator.statistics(ImageSource.ofDataset(data), extractor, REFERENCE_FEATURES, kept)
                 .toGaussian();
@@ -392,10 +392,6 @@ public final class EvalJob implements AutoCloseable {
             }
         }
         return Datasets.open(d, train);
-    }
-
-    private static RunSpec.DatasetSpec withLimit(RunSpec.DatasetSpec d, int limit) {
-        return new RunSpec.DatasetSpec(d.kind(), d.location(), d.imageSize(), d.toyDim(), limit);
     }
 
     @Override

@@ -55,6 +55,11 @@ public record RunSpec(
         public DatasetSpec(DatasetKind kind, String location, int imageSize, int toyDim, int limit) {
             this(kind, location, imageSize, toyDim, limit, false);
         }
+
+        /** the same data read up to {@code samples} samples (0 = all), without flips (for scoring) */
+        public DatasetSpec withLimit(int samples) {
+            return new DatasetSpec(kind, location, imageSize, toyDim, samples, false);
+        }
     }
 
     /**
