@@ -1,18 +1,30 @@
 package org.denoiselab.science.eval;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import org.denoiselab.science.eval.FeatureStats.Gaussian;
 
-/** The evaluation itself: features of a set of images streamed through an extractor, then FD and IS. */
+/**
+ * The evaluation itself: features of a set of images streamed through an extractor, then FD and IS.
+ * Refuses what it cannot compute (fewer than 2 images, features that are not finite) with an exception
+ * naming the images; warns, and still computes the exact value, when there are no more images than feature
+ * dimensions (the covariance is then singular, see {@link FrechetDistance}).
+ */
 public final class Evaluator {
     private static final int CHUNK = 500;
 
     private Evaluator() {}
 
-    /** Fréchet distance and Inception Score of a sample set, each named by its extractor */
-    public record Scores(String fdName, double fd, String isName, double isMean, double isStd, int samples) {
-        /** key=value lines, e.g. "fd_classifier=..." */
+    /**
+     * Fréchet distance and Inception Score of a sample set, each named by its extractor.
+     *
+     * @param warnings what the caller should tell the user (e.g. a singular covariance); empty when none
+     */
+    public record Scores(
+            String fdName, double fd, String isName, double isMean, double isStd, int samples, List<String> warnings) {
+        /** key=value lines, e.g. "fd_classifier=..."; the warnings are not part of them */
         public String format() {
             return String.format(
                     Locale.ROOT,
@@ -27,23 +39,69 @@ public final class Evaluator {
         }
     }
 
+    /**
+     * Feature statistics of a set of images.
+     *
+     * @throws IllegalArgumentException when there are fewer than 2 images (no covariance)
+     * @throws IOException              naming the images when they cannot be read or their features are not finite
+     */
     public static FeatureStats statistics(ImageSource images, FeatureExtractor extractor) throws IOException {
+        requireCovariance(images);
         return run(images, extractor, false).stats;
     }
 
+    /**
+     * FD of the images' features against {@code reference}, and IS of their logits.
+     *
+     * @throws IllegalArgumentException when there are fewer than 2 images or the dimensions differ
+     * @throws IOException              naming the images when they cannot be read or their features are not finite
+     */
     public static Scores score(ImageSource images, FeatureExtractor extractor, Gaussian reference) throws IOException {
         if (reference.dim() != extractor.featureDim()) {
             throw new IllegalArgumentException("reference statistics have dimension " + reference.dim() + " but the "
                     + extractor.name() + " extractor gives " + extractor.featureDim() + "-d features");
         }
+        requireCovariance(images);
         Pass p = run(images, extractor, true);
-        if (p.stats.count() < 2) {
-            throw new IllegalArgumentException("need at least 2 samples for a covariance, have " + p.stats.count());
-        }
         FrechetDistance.Result fd = FrechetDistance.compute(p.stats.toGaussian(), reference);
         int splits = Math.min(InceptionScore.DEFAULT_SPLITS, images.count());
         InceptionScore.Result is = InceptionScore.compute(p.logits, images.count(), extractor.numClasses(), splits);
-        return new Scores(extractor.fdName(), fd.value(), extractor.isName(), is.mean(), is.std(), images.count());
+        return new Scores(
+                extractor.fdName(),
+                fd.value(),
+                extractor.isName(),
+                is.mean(),
+                is.std(),
+                images.count(),
+                sizeWarnings(images.count(), extractor.featureDim()));
+    }
+
+    /**
+     * The warning for {@code n} samples of {@code dim}-dimensional features when n <= dim: the covariance has
+     * rank at most n - 1, the value is still the exact FD of the two Gaussians, but an estimate from so few
+     * samples is biased upwards and not comparable with one from more samples.
+     */
+    public static List<String> sizeWarnings(long n, int dim) {
+        List<String> out = new ArrayList<>();
+        if (n <= dim) {
+            out.add(String.format(
+                    Locale.ROOT,
+                    "warning: %d samples for %d-dimensional features: the covariance is singular (rank <= %d);"
+                            + " the value is the exact FD of these statistics, but biased upwards and not"
+                            + " comparable with FDs from more samples (use more than %d)",
+                    n,
+                    dim,
+                    n - 1,
+                    dim));
+        }
+        return out;
+    }
+
+    private static void requireCovariance(ImageSource images) {
+        if (images.count() < 2) {
+            throw new IllegalArgumentException(images.describe() + ": " + images.count()
+                    + " image(s); feature statistics need at least 2 (a covariance)");
+        }
     }
 
     private record Pass(FeatureStats stats, float[] logits) {}
@@ -58,11 +116,24 @@ public final class Evaluator {
             byte[] batch = images.read(from, rows);
             FeatureExtractor.Features f =
                     extractor.extract(batch, rows, images.channels(), images.height(), images.width(), withLogits);
+            requireFinite(images, extractor, "features", f.features(), from, extractor.featureDim());
             stats.add(f.features(), rows);
             if (withLogits) {
+                requireFinite(images, extractor, "logits", f.logits(), from, k);
                 System.arraycopy(f.logits(), 0, logits, from * k, rows * k);
             }
         }
         return new Pass(stats, logits);
+    }
+
+    private static void requireFinite(
+            ImageSource images, FeatureExtractor extractor, String what, float[] values, int from, int width)
+            throws Npy.NonFiniteException {
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                throw new Npy.NonFiniteException(images.describe() + ": the " + extractor.name() + " extractor's "
+                        + what + " of image " + (from + i / width) + " hold " + values[i]);
+            }
+        }
     }
 }
