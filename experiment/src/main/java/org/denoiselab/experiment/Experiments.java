@@ -20,13 +20,14 @@ public final class Experiments {
     public static Experiment accept(byte[] json, Predicate<String> datasetExists) {
         ExperimentRequest parsed = ExperimentRequest.parse(json);
         ExperimentRequest resolved = Presets.resolve(parsed);
-        List<Violation> violations = new ArrayList<>(new RequestValidator(datasetExists).validate(resolved));
+        RequestValidator validator = new RequestValidator(datasetExists);
+        List<Violation> violations = new ArrayList<>(validator.validate(resolved));
         if (!violations.isEmpty()) {
             throw new InvalidRequestException(violations);
         }
         // an id-less request read twice (Kafka redelivery) gets the same id, so its runs are not doubled
         String id = resolved.experimentId() != null ? resolved.experimentId() : ExperimentIds.fromContent(json);
         ExperimentRequest named = resolved.withExperimentId(id);
-        return new Experiment(id, named, Sweep.expand(named));
+        return new Experiment(id, named, Sweep.expand(named), validator.warnings(resolved));
     }
 }
