@@ -11,6 +11,16 @@ import java.util.function.Predicate;
  * is the dead-letter reason.
  */
 public final class Experiments {
+    /**
+     * The largest request accepted, in bytes: 256 KiB (a request is a few hundred bytes; a sweep of long lists a
+     * few KiB). The same limit everywhere a request comes in: trainer-service's HTTP body limit
+     * ({@code quarkus.http.limits.max-body-size=256K}, answered 413 above it), the experiments topic's
+     * {@code max.message.bytes} ({@code Topics.EXPERIMENTS_MAX_MESSAGE_BYTES}, this plus room for the key and the
+     * record batch), and this check, which refuses a larger record that reached the topic anyway (a topic
+     * created with other settings) with a dead letter. Tests check that the three agree.
+     */
+    public static final int MAX_REQUEST_BYTES = 256 * 1024;
+
     private Experiments() {}
 
     /**
@@ -18,6 +28,12 @@ public final class Experiments {
      * @param datasetExists true when a dataset location (local path or object key) is present
      */
     public static Experiment accept(byte[] json, Predicate<String> datasetExists) {
+        if (json != null && json.length > MAX_REQUEST_BYTES) {
+            throw new org.denoiselab.experiment.json.MessageException(
+                    "$",
+                    "request of " + json.length + " bytes is larger than the limit of " + MAX_REQUEST_BYTES
+                            + " bytes (Experiments.MAX_REQUEST_BYTES)");
+        }
         ExperimentRequest parsed = ExperimentRequest.parse(json);
         ExperimentRequest resolved = Presets.resolve(parsed);
         RequestValidator validator = new RequestValidator(datasetExists);

@@ -68,6 +68,7 @@ public class ExperimentIntake {
      * (a redelivered request) is not queued again, so its RUNNING or COMPLETED status is not overwritten.
      */
     public void publishRuns(Experiment experiment) {
+        experiment.warnings().forEach(w -> LOG.warnf("experiment %s: %s", experiment.experimentId(), w));
         List<RunSpec> runs = experiment.runs();
         for (int i = 0; i < runs.size(); i++) {
             RunSpec spec = runs.get(i);

@@ -19,7 +19,8 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
  */
 @Path("/experiments")
 public class ExperimentResource {
-    public record Accepted(String experimentId, List<String> runIds) {}
+    /** @param warnings what the request allows but probably does not mean (field and reason); absent when none */
+    public record Accepted(String experimentId, List<String> runIds, List<Problem> warnings) {}
 
     public record Problem(String field, String reason) {}
 
@@ -34,7 +35,11 @@ public class ExperimentResource {
     public Response submit(byte[] body) {
         ExperimentIntake.Submitted s = intake.submit(body);
         List<String> runIds = s.experiment().runs().stream().map(RunSpec::runId).toList();
-        return Response.accepted(new Accepted(s.experiment().experimentId(), runIds))
+        List<Problem> warnings = s.experiment().warnings().stream()
+                .map(v -> new Problem(v.field(), v.reason()))
+                .toList();
+        return Response.accepted(
+                        new Accepted(s.experiment().experimentId(), runIds, warnings.isEmpty() ? null : warnings))
                 .build();
     }
 
