@@ -204,7 +204,7 @@ public final class ConsumerLoop extends ConsumerThread {
                 c.resume(resume);
             }
             Set<TopicPartition> deferred = new HashSet<>();
-            for (ConsumerRecord<String, byte[]> record : c.poll(options.pollTimeout())) {
+            for (ConsumerRecord<String, byte[]> record : c.poll(pollTimeout())) {
                 TopicPartition tp = new TopicPartition(record.topic(), record.partition());
                 if (inFlight == null && pendingLetter == null) {
                     begin(record, tp);
@@ -217,6 +217,21 @@ public final class ConsumerLoop extends ConsumerThread {
             }
         }
     }
+
+    /**
+     * The poll timeout: short (5 ms) during a record's first 2 s, so that quick records (a request refused, a
+     * redelivered event) are settled within milliseconds instead of a full poll timeout each; the configured one
+     * otherwise (long work, or nothing in hand, when poll returns as soon as records arrive).
+     */
+    private Duration pollTimeout() {
+        if (inFlight != null && System.nanoTime() - inFlight.startNanos() < QUICK_WINDOW_NANOS) {
+            return QUICK_POLL.compareTo(options.pollTimeout()) < 0 ? QUICK_POLL : options.pollTimeout();
+        }
+        return options.pollTimeout();
+    }
+
+    private static final Duration QUICK_POLL = Duration.ofMillis(5);
+    private static final long QUICK_WINDOW_NANOS = Duration.ofSeconds(2).toNanos();
 
     /** the loop ended (stopped or crashed): the record in hand is cancelled and stays uncommitted */
     @Override
