@@ -66,7 +66,9 @@ final class Code {
     private static final Pattern CONSUMER = Pattern.compile(
             "new\\s+ConsumerLoop\\(\\s*Topics\\.(\\w+)\\s*,\\s*pipeline\\.groupConsumer\\(\\s*(\\w+)\\s*\\)",
             Pattern.DOTALL);
-    private static final Pattern READER = Pattern.compile("new\\s+TopicReader\\(\\s*Topics\\.(\\w+)");
+    /** a group-less reader: a view (new TopicReader) or an index of published events (pipeline.published) */
+    private static final Pattern READER =
+            Pattern.compile("(?:new\\s+TopicReader|\\.published)\\(\\s*Topics\\.(\\w+)");
     private static final Pattern PUBLISH = Pattern.compile("\\.publish\\(\\s*Topics\\.(\\w+)");
     private static final Pattern GROUP_CONSTANT =
             Pattern.compile("static\\s+final\\s+String\\s+(\\w*GROUP\\w*)\\s*=\\s*\"([^\"]+)\"");
@@ -141,7 +143,8 @@ final class Code {
         if (!module.equals("trainer-service")) {
             return module.substring(0, module.indexOf('-'));
         }
-        boolean training = Topics.RUNS.equals(consumedTopic) || (consumedTopic == null && file.equals("RunTrainer.java"));
+        boolean training =
+                Topics.RUNS.equals(consumedTopic) || (consumedTopic == null && file.equals("RunTrainer.java"));
         return training ? "trainer" : "trainer-intake";
     }
 

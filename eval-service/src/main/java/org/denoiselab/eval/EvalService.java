@@ -31,6 +31,7 @@ public class EvalService {
     MeterRegistry registry;
 
     void start(@Observes StartupEvent event) {
+        evaluator.start();
         pipeline.start(
                 new TopicReader(Topics.EVALUATIONS, pipeline.reader(Topics.EVALUATIONS), results::apply, registry));
         pipeline.start(new ConsumerLoop(

@@ -41,6 +41,15 @@ public class EvalWorker {
     private EvalJob job;
 
     public synchronized Optional<EvaluationEvent> evaluate(SamplesEvent samples) throws IOException {
+        return job().handle(samples);
+    }
+
+    /** the evaluation already stored for this batch, if any (see EvalJob.stored) */
+    public synchronized Optional<EvaluationEvent> stored(SamplesEvent samples) {
+        return job().stored(samples);
+    }
+
+    private EvalJob job() {
         if (job == null) {
             job = new EvalJob(
                     pipeline.store(),
@@ -49,7 +58,7 @@ public class EvalWorker {
                             .withReferenceImages(referenceImages)
                             .withInceptionPath(inceptionPath.map(Path::of).orElse(null)));
         }
-        return job.handle(samples);
+        return job;
     }
 
     @PreDestroy

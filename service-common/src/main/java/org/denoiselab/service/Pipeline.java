@@ -13,6 +13,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.denoiselab.pipeline.kafka.ConsumerLoop;
 import org.denoiselab.pipeline.kafka.KafkaClients;
 import org.denoiselab.pipeline.kafka.PipelineProducer;
+import org.denoiselab.pipeline.kafka.PublishedIndex;
 import org.denoiselab.pipeline.kafka.TopicReader;
 import org.denoiselab.pipeline.kafka.Topics;
 import org.denoiselab.pipeline.store.ObjectStore;
@@ -95,6 +96,25 @@ public class Pipeline {
         loop.start();
         LOG.infof("consuming '%s' as group %s", loop.topic(), loop.groupId());
         return loop;
+    }
+
+    /**
+     * Starts an index of the events on {@code topic} (see {@link PublishedIndex}), stopped with the service.
+     *
+     * @param idOf the event id of a record
+     */
+    public PublishedIndex published(
+            String topic,
+            java.util.function.Function<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>, String>
+                    idOf) {
+        PublishedIndex index = new PublishedIndex(
+                topic,
+                KafkaClients.reader(kafka.bootstrapServers(), serviceName + "-published-" + topic),
+                admin,
+                idOf,
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        start(index.reader());
+        return index;
     }
 
     public synchronized TopicReader start(TopicReader reader) {

@@ -12,6 +12,7 @@ import org.denoiselab.pipeline.events.CheckpointEvent;
 import org.denoiselab.pipeline.events.RunEvent;
 import org.denoiselab.pipeline.events.RunStatus;
 import org.denoiselab.pipeline.jobs.TrainJob;
+import org.denoiselab.pipeline.kafka.PublishedIndex;
 import org.denoiselab.pipeline.kafka.RecordHandler;
 import org.denoiselab.pipeline.kafka.Topics;
 import org.denoiselab.service.Pipeline;
@@ -42,6 +43,15 @@ public class RunTrainer implements RecordHandler {
     private volatile double imagesPerSecond = Double.NaN;
     private Counter completed;
     private Counter failed;
+    private volatile PublishedIndex published;
+
+    static final java.time.Duration CATCH_UP = java.time.Duration.ofSeconds(60);
+
+    /** starts the index of the checkpoints topic (called by TrainerService before consuming runs) */
+    void start() {
+        published = pipeline.published(
+                Topics.CHECKPOINTS, r -> PublishedIndex.checkpointId(CheckpointEvent.decode(r.value())));
+    }
 
     @PostConstruct
     void metrics() {
@@ -76,7 +86,16 @@ public class RunTrainer implements RecordHandler {
 
                         @Override
                         public void checkpoint(CheckpointEvent event) {
+                            // a resumed run announces its resume checkpoint again: published once
+                            String id = PublishedIndex.checkpointId(event);
+                            if (published.contains(id, CATCH_UP)) {
+                                LOG.infof(
+                                        "run %s epoch %d: checkpoint event already published",
+                                        event.runId(), event.epoch());
+                                return;
+                            }
                             pipeline.producer().publish(Topics.CHECKPOINTS, event);
+                            published.add(id);
                         }
                     },
                     cancelled);

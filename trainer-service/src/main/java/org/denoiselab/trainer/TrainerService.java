@@ -32,6 +32,7 @@ public class TrainerService {
     MeterRegistry registry;
 
     void start(@Observes StartupEvent event) {
+        runTrainer.start();
         pipeline.start(
                 new TopicReader(Topics.RUN_STATUS, pipeline.reader(Topics.RUN_STATUS), statuses::apply, registry));
         pipeline.start(new ConsumerLoop(
