@@ -19,7 +19,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
  */
 @Path("/experiments")
 public class ExperimentResource {
-    /** @param warnings what the request allows but probably does not mean (field and reason); absent when none */
+    /** @param warnings what the request allows but probably does not mean (field and reason); empty when none */
     public record Accepted(String experimentId, List<String> runIds, List<Problem> warnings) {}
 
     public record Problem(String field, String reason) {}
@@ -38,8 +38,7 @@ public class ExperimentResource {
         List<Problem> warnings = s.experiment().warnings().stream()
                 .map(v -> new Problem(v.field(), v.reason()))
                 .toList();
-        return Response.accepted(
-                        new Accepted(s.experiment().experimentId(), runIds, warnings.isEmpty() ? null : warnings))
+        return Response.accepted(new Accepted(s.experiment().experimentId(), runIds, warnings))
                 .build();
     }
 
