@@ -50,7 +50,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Load, faults and fuzzing against the real local runtime (LocalRuntime's broker and S3 server, the three packaged
  * services as processes), nothing mocked, loopback only, bounded in count and time. Each test prints its figures
- * ("reliability: ...") for the issue note.
+ * ("reliability: ...") for the issue note. The services run with a 10 s consumer session timeout (Kafka's default
+ * is 45 s), so a killed member's partitions move sooner and the test is shorter.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReliabilityEndToEndTest {
@@ -94,6 +95,8 @@ class ReliabilityEndToEndTest {
                         "denoise.eval.classifier-epochs", "1",
                         "denoise.eval.reference-images", "512",
                         "denoise.fault.arm-dir", armDir.toString(),
+                        // a killed member's partitions move after 10 s instead of Kafka's default 45 s
+                        "denoise.kafka.session-timeout-ms", "10000",
                         "LOG_JSON", "false"),
                 Duration.ofMinutes(4));
         store = new ObjectStore(runtime.s3Endpoint(), runtime.accessKey(), runtime.secretKey(), "denoise-lab");

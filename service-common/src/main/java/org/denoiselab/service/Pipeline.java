@@ -39,6 +39,14 @@ public class Pipeline {
     @ConfigProperty(name = "quarkus.application.name")
     String serviceName;
 
+    /**
+     * How long the broker waits for a group member that stopped heartbeating (a killed pod) before its partitions
+     * move to another member; Kafka's default (45 s) when absent. Shorter means faster recovery from a crash, but
+     * a pause that long (GC, a stalled node) then cancels the member's work.
+     */
+    @ConfigProperty(name = "denoise.kafka.session-timeout-ms")
+    java.util.Optional<Integer> sessionTimeoutMs;
+
     private ObjectStore store;
     private PipelineProducer producer;
     private Admin admin;
@@ -83,7 +91,10 @@ public class Pipeline {
 
     /** Consumer settings for a group member of this service. */
     public Map<String, Object> groupConsumer(String groupId) {
-        return KafkaClients.groupConsumer(kafka.bootstrapServers(), groupId, serviceName + "-" + groupId);
+        Map<String, Object> config =
+                KafkaClients.groupConsumer(kafka.bootstrapServers(), groupId, serviceName + "-" + groupId);
+        sessionTimeoutMs.ifPresent(ms -> config.put("session.timeout.ms", ms));
+        return config;
     }
 
     /** Settings for a group-less reader of a whole topic. */
