@@ -82,7 +82,12 @@ public class ExperimentIntake {
         LOG.infof("experiment %s: %d runs queued", experiment.experimentId(), runs.size());
     }
 
-    /** A local file or folder, or an object in the store. */
+    /**
+     * A local file or folder, or an object in the store (asked once: an HTTP request must be answered now).
+     *
+     * @throws StoreUnavailableException when the store does not answer (HTTP 503; on the topic the record is
+     *     retried, then dead-lettered with that reason), rather than calling the dataset missing
+     */
     boolean datasetExists(String location) {
         try {
             if (Files.exists(Path.of(location))) {
@@ -92,9 +97,17 @@ public class ExperimentIntake {
             // not a local path; maybe an object key
         }
         try {
-            return pipeline.store().exists(location);
-        } catch (RuntimeException e) {
-            return false;
+            return pipeline.store().existsNow(location);
+        } catch (org.denoiselab.pipeline.store.ObjectStoreException e) {
+            throw new StoreUnavailableException("cannot check dataset.location '" + location
+                    + "': the object store does not answer (" + e.getMessage() + "); try again");
+        }
+    }
+
+    /** The object store did not answer a check the request needs; nothing was published. */
+    public static final class StoreUnavailableException extends RuntimeException {
+        StoreUnavailableException(String message) {
+            super(message);
         }
     }
 

@@ -57,6 +57,16 @@ public class ExperimentResource {
         return rejected(new Rejected(e.getMessage(), List.of(new Problem(e.field(), e.reason()))));
     }
 
+    /** the store did not answer a check the request needs: 503, try again (nothing was published) */
+    @ServerExceptionMapper
+    public Response unavailable(ExperimentIntake.StoreUnavailableException e) {
+        return Response.status(Response.Status.SERVICE_UNAVAILABLE)
+                .type(MediaType.APPLICATION_JSON)
+                .header("Retry-After", "30")
+                .entity(new Rejected(e.getMessage(), List.of(new Problem("dataset.location", e.getMessage()))))
+                .build();
+    }
+
     private static Response rejected(Rejected body) {
         return Response.status(Response.Status.BAD_REQUEST)
                 .type(MediaType.APPLICATION_JSON)

@@ -206,6 +206,24 @@ class TrainerServiceTest {
         assertTrue(refused.getMessage().contains("larger than the limit of 262144 bytes"), refused.getMessage());
     }
 
+    /** a dataset check the store cannot answer is 503 at once, not "no dataset" after the store's retries */
+    @Test
+    void aStoreThatDoesNotAnswerIs503NotAMissingDataset() {
+        LocalRuntimeResource.runtime().stopS3();
+        try {
+            long t0 = System.nanoTime();
+            given().contentType("application/json")
+                    .body("{\"preset\": \"quick\", \"dataset\": {\"location\": \"datasets/mine\"}}")
+                    .post("/experiments")
+                    .then()
+                    .statusCode(503)
+                    .body("error", containsString("object store does not answer"));
+            assertTrue(System.nanoTime() - t0 < 15_000_000_000L, "answered without waiting out the retries");
+        } finally {
+            LocalRuntimeResource.runtime().startS3();
+        }
+    }
+
     private static Set<String> queuedRuns(List<ConsumerRecord<String, byte[]>> records) {
         return records.stream()
                 .map(r -> RunStatus.decode(r.value()))

@@ -137,7 +137,10 @@ public final class ObjectStore implements AutoCloseable {
 
     /** runs {@code call}, retrying it while the store is unreachable (see the class comment) */
     private <T> T retrying(String key, String operation, Call<T> call) {
-        Retry r = retry;
+        return retrying(key, operation, retry, call);
+    }
+
+    private <T> T retrying(String key, String operation, Retry r, Call<T> call) {
         long deadline = System.nanoTime() + r.total().toNanos();
         long pause = r.firstPause().toMillis();
         int tries = 0;
@@ -338,6 +341,16 @@ public final class ObjectStore implements AutoCloseable {
         return stat(key).isPresent();
     }
 
+    /**
+     * Whether the object exists, asked once without the retries (for a caller that must answer now, e.g. an HTTP
+     * request).
+     *
+     * @throws ObjectStoreException when the store does not answer
+     */
+    public boolean existsNow(String key) {
+        return stat(key, Retry.none()).isPresent();
+    }
+
     /** Removes the object; removing a missing object is not an error. */
     public void delete(String key) {
         retrying(key, "delete", () -> {
@@ -374,7 +387,11 @@ public final class ObjectStore implements AutoCloseable {
     }
 
     private Optional<StatObjectResponse> stat(String key) {
-        return retrying(key, "stat", () -> {
+        return stat(key, retry);
+    }
+
+    private Optional<StatObjectResponse> stat(String key, Retry r) {
+        return retrying(key, "stat", r, () -> {
             try {
                 return Optional.of(client.statObject(
                         StatObjectArgs.builder().bucket(bucket).object(key).build()));
