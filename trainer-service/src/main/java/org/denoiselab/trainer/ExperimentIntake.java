@@ -16,6 +16,8 @@ import org.denoiselab.experiment.json.MessageException;
 import org.denoiselab.pipeline.events.RunEvent;
 import org.denoiselab.pipeline.events.RunStatus;
 import org.denoiselab.pipeline.kafka.Topics;
+import org.denoiselab.pipeline.store.ObjectStore;
+import org.denoiselab.pipeline.store.ObjectStoreException;
 import org.denoiselab.science.spec.RunSpec;
 import org.denoiselab.service.Pipeline;
 import org.jboss.logging.Logger;
@@ -98,7 +100,10 @@ public class ExperimentIntake {
         }
         try {
             return pipeline.store().existsNow(location);
-        } catch (org.denoiselab.pipeline.store.ObjectStoreException e) {
+        } catch (ObjectStoreException e) {
+            if (e.getCause() == null || !ObjectStore.isTransient(e.getCause())) {
+                return false; // the store answered: e.g. a key it refuses is no dataset either
+            }
             throw new StoreUnavailableException("cannot check dataset.location '" + location
                     + "': the object store does not answer (" + e.getMessage() + "); try again");
         }

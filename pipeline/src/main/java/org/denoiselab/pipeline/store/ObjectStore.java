@@ -171,7 +171,7 @@ public final class ObjectStore implements AutoCloseable {
     }
 
     /** unreachable (I/O errors, timeouts) or a 5xx answer: worth trying again */
-    static boolean isTransient(Throwable e) {
+    public static boolean isTransient(Throwable e) {
         if (e instanceof ErrorResponseException r) {
             return TRANSIENT_CODES.contains(r.errorResponse().code());
         }
