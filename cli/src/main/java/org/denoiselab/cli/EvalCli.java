@@ -25,31 +25,78 @@ import picocli.CommandLine.ParseResult;
  * bin/eval: evaluation from the command line. Scores print as key=value lines named by their extractor
  * (fid_inception, fd_classifier, is_...). Errors print one line naming the file or value at fault and
  * exit with status 2.
+ * Warnings (e.g. fewer samples than feature dimensions) go to standard error and do not change the exit
+ * status.
  * <pre>
  *   eval train-classifier --dataset fmnist --out weights          (prints the test accuracy)
  *   eval stats --dataset npy --location batch.npy --extractor inception --weights pt --out ref.npz
  *   eval score --samples pngs/ --ref ref.npz --extractor inception --weights pt
+ *   eval fd A.npz B.npz                                           (pytorch-fid's two-statistics mode)
  * </pre>
  */
 @Command(
         name = "bin/eval",
         mixinStandardHelpOptions = true,
         description = "Feature statistics, FD and IS of sample sets; train the project's classifier extractor.",
-        subcommands = {EvalCli.TrainClassifier.class, EvalCli.Stats.class, EvalCli.Score.class})
+        subcommands = {EvalCli.TrainClassifier.class, EvalCli.Stats.class, EvalCli.Score.class, EvalCli.Fd.class})
 public final class EvalCli {
     private EvalCli() {}
 
     public static void main(String[] args) {
+        System.exit(execute(args, System.out, System.err));
+    }
+
+    /**
+     * Runs one command: its result on {@code out}, warnings on {@code err}; any error is one line on {@code err}
+     * ("error: ...", naming the file or value at fault) and exit status 2, never a stack trace.
+     *
+     * @return the exit status: 0 done, 2 refused
+     */
+    static int execute(String[] args, java.io.PrintStream out, java.io.PrintStream err) {
+        java.io.PrintStream before = warnings;
+        warnings = err;
         try {
-            System.out.println(run(args));
+            out.println(run(args));
+            return 0;
         } catch (ParameterException e) {
-            System.err.println("error: " + e.getMessage());
-            System.err.print(e.getCommandLine().getUsageMessage());
-            System.exit(2);
-        } catch (IllegalArgumentException | IOException e) {
-            System.err.println("error: " + e.getMessage());
-            System.exit(2);
+            err.println("error: " + oneLine(e.getMessage()));
+            err.print(e.getCommandLine().getUsageMessage());
+            return 2;
+        } catch (Exception | OutOfMemoryError | StackOverflowError e) {
+            err.println("error: " + oneLine(describe(e)));
+            return 2;
+        } finally {
+            warnings = before;
         }
+    }
+
+    /** where commands print warnings (standard error unless {@link #execute} says otherwise) */
+    private static java.io.PrintStream warnings = System.err;
+
+    private static void warn(java.util.List<String> lines) {
+        lines.forEach(warnings::println);
+    }
+
+    private static String describe(Throwable e) {
+        if (e instanceof OutOfMemoryError) {
+            return "out of memory (" + e.getMessage() + "); give the JVM more with JAVA_TOOL_OPTIONS=-Xmx...";
+        }
+        String m = e.getMessage();
+        if (m == null || m.isBlank()) {
+            return e.getClass().getSimpleName() + (e.getCause() != null ? ": " + describe(e.getCause()) : "");
+        }
+        return e instanceof IllegalArgumentException
+                        || e instanceof IOException
+                        || e instanceof java.io.UncheckedIOException
+                        || e instanceof IllegalStateException
+                ? m
+                : e.getClass().getSimpleName() + ": " + m;
+    }
+
+    private static String oneLine(String s) {
+        String line = s == null ? "" : s.strip();
+        int nl = line.indexOf('\n');
+        return nl < 0 ? line : line.substring(0, nl).strip();
     }
 
     /**
@@ -164,7 +211,9 @@ public final class EvalCli {
     static final class Stats extends ExtractorOptions implements Callable<String> {
         @Option(
                 names = "--dataset",
-                description = "png (a folder), npy (a batch), or a dataset kind: fmnist, cifar10, celeba")
+                description =
+                        "png (a folder of PNG/JPEG files), npy (a batch), or a dataset kind: fmnist, cifar10, celeba,"
+                                + " imagefolder")
         String dataset;
 
         @Option(names = "--samples", description = "a folder of PNGs or a .npy batch (instead of --dataset)")
@@ -175,32 +224,33 @@ public final class EvalCli {
 
         @Override
         public String call() throws IOException {
-            ImageSource images = images();
             try (FeatureExtractor ex = open()) {
+                ImageSource images = images(ex.inputChannels());
                 FeatureStats stats = Evaluator.statistics(images, ex);
+                warn(Evaluator.sizeWarnings(stats.count(), stats.dim()));
                 stats.toGaussian().save(out);
                 return "wrote " + out + " (" + ex.name() + " features, dim " + stats.dim() + ", " + stats.count()
                         + " images)";
             }
         }
 
-        private ImageSource images() throws IOException {
+        private ImageSource images(int channels) throws IOException {
             if (dataset == null) {
                 if (samples == null) {
                     throw new IllegalArgumentException("give --dataset or --samples");
                 }
-                return ImageSource.open(samples);
+                return ImageSource.open(samples, channels);
             }
             if (dataset.equals("png") || dataset.equals("npy")) {
                 if (location == null) {
                     throw new IllegalArgumentException("--dataset " + dataset + " needs --location");
                 }
                 Path where = Path.of(location);
-                ImageSource s = ImageSource.open(where);
-                boolean folder = s instanceof ImageSource.PngFolder;
+                ImageSource s = ImageSource.open(where, channels);
+                boolean folder = s instanceof ImageSource.Folder;
                 if (folder != dataset.equals("png")) {
                     throw new IllegalArgumentException(where + ": --dataset " + dataset + " expects "
-                            + (dataset.equals("png") ? "a folder of PNGs" : "a .npy file"));
+                            + (dataset.equals("png") ? "a folder of PNG or JPEG files" : "a .npy file"));
                 }
                 return s;
             }
@@ -222,11 +272,45 @@ public final class EvalCli {
 
         @Override
         public String call() throws IOException {
-            ImageSource images = ImageSource.open(samples);
             Gaussian reference = Gaussian.load(ref);
             try (FeatureExtractor ex = open()) {
-                return Evaluator.score(images, ex, reference).format();
+                ImageSource images = ImageSource.open(samples, ex.inputChannels());
+                Evaluator.Scores scores = Evaluator.score(images, ex, reference);
+                warn(scores.warnings());
+                return scores.format();
             }
+        }
+    }
+
+    @Command(
+            name = "fd",
+            mixinStandardHelpOptions = true,
+            description = "Fréchet distance between two statistics files (.npz with mu and sigma, as pytorch-fid"
+                    + " and clean-fid write them); prints fd and its two terms with 9 decimals.")
+    static final class Fd implements Callable<String> {
+        @picocli.CommandLine.Parameters(index = "0", paramLabel = "A.npz", description = "first statistics")
+        Path first;
+
+        @picocli.CommandLine.Parameters(index = "1", paramLabel = "B.npz", description = "second statistics")
+        Path second;
+
+        @Override
+        public String call() throws IOException {
+            Gaussian a = Gaussian.load(first);
+            Gaussian b = Gaussian.load(second);
+            if (a.dim() != b.dim()) {
+                throw new IllegalArgumentException(first + " has dimension " + a.dim() + " but " + second + " has "
+                        + b.dim() + " (statistics of different extractors?)");
+            }
+            org.denoiselab.science.eval.FrechetDistance.Result fd =
+                    org.denoiselab.science.eval.FrechetDistance.compute(a, b);
+            return String.format(
+                    Locale.ROOT,
+                    "dim=%d%nfd=%.9f%nmean_term=%.9f%ntrace_term=%.9f",
+                    a.dim(),
+                    fd.value(),
+                    fd.meanTerm(),
+                    fd.traceTerm());
         }
     }
 }

@@ -67,6 +67,9 @@ final class Code {
             "new\\s+ConsumerLoop\\(\\s*Topics\\.(\\w+)\\s*,\\s*pipeline\\.groupConsumer\\(\\s*(\\w+)\\s*\\)",
             Pattern.DOTALL);
     private static final Pattern READER = Pattern.compile("new\\s+TopicReader\\(\\s*Topics\\.(\\w+)");
+    /** a group-less reader of a service's own event topic (PublishedIndex): the role of the file that publishes */
+    private static final Pattern PUBLISHED_INDEX = Pattern.compile("\\.published\\(\\s*Topics\\.(\\w+)");
+
     private static final Pattern PUBLISH = Pattern.compile("\\.publish\\(\\s*Topics\\.(\\w+)");
     private static final Pattern GROUP_CONSTANT =
             Pattern.compile("static\\s+final\\s+String\\s+(\\w*GROUP\\w*)\\s*=\\s*\"([^\"]+)\"");
@@ -106,6 +109,13 @@ final class Code {
                 while (r.find()) {
                     String topic = resolve(topics, r.group(1), p);
                     roles.computeIfAbsent(role(module, topic, file), x -> empty())
+                            .readerTopics()
+                            .add(topic);
+                }
+                Matcher i = PUBLISHED_INDEX.matcher(src);
+                while (i.find()) {
+                    String topic = resolve(topics, i.group(1), p);
+                    roles.computeIfAbsent(role(module, null, file), x -> empty())
                             .readerTopics()
                             .add(topic);
                 }

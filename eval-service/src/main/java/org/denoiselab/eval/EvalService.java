@@ -36,6 +36,7 @@ public class EvalService {
 
     void start(@Observes StartupEvent event) {
         results.checkSettings();
+        evaluator.start();
         pipeline.start(
                 new TopicReader(Topics.EVALUATIONS, pipeline.reader(Topics.EVALUATIONS), results::apply, registry));
         // the results page's run list, status and loss curves (group-less readers, like the trainer's /runs)

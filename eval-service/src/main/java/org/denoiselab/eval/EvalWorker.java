@@ -45,6 +45,15 @@ public class EvalWorker {
     private EvalJob job;
 
     public synchronized Optional<EvaluationEvent> evaluate(SamplesEvent samples) throws IOException {
+        return job().handle(samples);
+    }
+
+    /** the evaluation already stored for this batch, if any (see EvalJob.stored) */
+    public synchronized Optional<EvaluationEvent> stored(SamplesEvent samples) {
+        return job().stored(samples);
+    }
+
+    private EvalJob job() {
         if (job == null) {
             job = new EvalJob(
                     pipeline.store(),
@@ -54,7 +63,7 @@ public class EvalWorker {
                             .withInceptionPath(inceptionPath.map(Path::of).orElse(null))
                             .withDataRoots(dataRoots.roots()));
         }
-        return job.handle(samples);
+        return job;
     }
 
     @PreDestroy

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.denoiselab.science.data.DatasetKind;
+import org.denoiselab.science.diffusion.Ddpm;
 import org.denoiselab.science.diffusion.LossSpace;
 import org.denoiselab.science.diffusion.Method;
 import org.denoiselab.science.diffusion.Prediction;
@@ -28,6 +29,19 @@ import org.denoiselab.science.spec.Choice;
  * Choice}); this class adds ranges and the rules between fields. Whether a dataset location or a reference
  * statistics location may be used is asked of a pluggable {@link Locations} check, so that the services can
  * confine both to their configured roots and object keys.
+ *
+ * <p>Rules between fields (each refusal names the field and the rule):
+ * <ul>
+ *   <li>sampling.cfgScale other than 1 needs train.labelDropProb > 0: guidance mixes the class-conditional
+ *       prediction with the null class's, which is only trained when labels are dropped to it.
+ *   <li>method ddpm: sampling.steps are network calls of the (strided) ancestral chain, 1..T (T = 1000).
+ *   <li>train.batchSize at most dataset.limit when a limit is set: a larger batch would silently shrink to the
+ *       whole (limited) dataset at every step.
+ *   <li>with an extractor, at least 2 evaluation samples (max(sampling.numEval, gridSize^2)): a covariance needs
+ *       2. Fewer samples than the extractor's feature dimension is allowed (the FD is still exact) but is a
+ *       warning ({@link #warnings}): the covariance is singular and the FD biased upwards, not comparable with
+ *       FDs from more samples.
+ * </ul>
  */
 public final class RequestValidator {
     /** more runs than this in one request is almost certainly a mistake in the lists */
@@ -55,7 +69,7 @@ public final class RequestValidator {
 
     /** The side the patch must divide: the kind's native side, imageSize (celeba), 0 for toy. */
     public static int imageSide(DatasetKind kind, Integer imageSize) {
-        if (kind == DatasetKind.CELEBA) {
+        if (kind.resizable()) {
             return imageSize == null ? 0 : imageSize;
         }
         return kind.nativeSide();
@@ -82,10 +96,79 @@ public final class RequestValidator {
         sampling(r, method, out);
         evaluation(r, out);
         if (out.isEmpty()) {
+            crossField(r, method, out);
+        }
+        if (out.isEmpty()) {
             long runs = Sweep.runCount(r);
             if (runs > MAX_RUNS) {
-                out.add(new Violation("$", "the sweep expands to " + runs + " runs, more than " + MAX_RUNS));
+                out.add(new Violation(
+                        "prediction, loss, model.patch, model.size, dataset.toyDim, train.learningRate",
+                        "the sweep over these lists expands to " + runs + " runs, more than " + MAX_RUNS));
             }
+        }
+        return out;
+    }
+
+    /** the rules between fields of a request whose fields are each valid (see the class comment) */
+    private static void crossField(ExperimentRequest r, Method method, List<Violation> out) {
+        ExperimentRequest.Train t = r.train();
+        ExperimentRequest.Sampling s = r.sampling();
+        if (s.cfgScale() != 1.0 && t.labelDropProb() == 0.0) {
+            out.add(new Violation(
+                    "sampling.cfgScale",
+                    s.cfgScale() + " needs train.labelDropProb > 0: guidance uses the null class, which is trained"
+                            + " only on dropped labels (the paper drops 10%); set train.labelDropProb or cfgScale 1"));
+        }
+        Integer limit = r.dataset().limit();
+        if (limit != null && limit > 0 && t.batchSize() > limit) {
+            out.add(new Violation(
+                    "train.batchSize",
+                    t.batchSize() + " is larger than dataset.limit " + limit
+                            + ": every step would see the whole limited dataset; lower the batch or raise the limit"));
+        }
+        Extractor extractor = Choice.parse(Extractor.class, r.evaluation().extractor());
+        if (extractor != Extractor.NONE
+                && !DatasetKind.TOY.label().equals(r.dataset().kind())
+                && evaluationSamples(s) < 2) {
+            out.add(new Violation(
+                    "sampling.numEval",
+                    "max(numEval, gridSize^2) = " + evaluationSamples(s) + " sample; the " + extractor.label()
+                            + " FD needs at least 2 (a covariance)"));
+        }
+    }
+
+    /** the samples the sampler generates for evaluation: numEval, at least a full grid */
+    static int evaluationSamples(ExperimentRequest.Sampling s) {
+        return Math.max(s.numEval(), s.gridSize() * s.gridSize());
+    }
+
+    /**
+     * What a valid request allows but probably does not mean, each naming its field; nothing here stops it.
+     * Today: fewer evaluation samples than the extractor's feature dimension (see the class comment).
+     */
+    public List<Violation> warnings(ExperimentRequest r) {
+        List<Violation> out = new ArrayList<>();
+        if (r.evaluation() == null || r.sampling() == null || r.dataset() == null) {
+            return out;
+        }
+        Extractor extractor;
+        try {
+            extractor = Choice.parse(Extractor.class, r.evaluation().extractor());
+        } catch (IllegalArgumentException e) {
+            return out;
+        }
+        if (DatasetKind.TOY.label().equals(r.dataset().kind())
+                || r.sampling().numEval() == null
+                || r.sampling().gridSize() == null) {
+            return out;
+        }
+        int n = evaluationSamples(r.sampling());
+        if (extractor.featureDim() > 0 && n <= extractor.featureDim()) {
+            out.add(new Violation(
+                    "sampling.numEval",
+                    n + " samples for " + extractor.featureDim() + "-dimensional " + extractor.label()
+                            + " features: the covariance is singular, the FD exact but biased upwards and not"
+                            + " comparable with FDs from more samples; use more than " + extractor.featureDim()));
         }
         return out;
     }
@@ -114,7 +197,7 @@ public final class RequestValidator {
                     .refuse("dataset.location", d.location())
                     .ifPresent(reason -> out.add(new Violation("dataset.location", reason)));
         }
-        if (kind == DatasetKind.CELEBA) {
+        if (kind.resizable()) {
             range(out, "dataset.imageSize", d.imageSize(), 8, 1024);
         } else if (d.imageSize() != null && kind.isImage() && d.imageSize() != kind.nativeSide()) {
             out.add(new Violation(
@@ -305,7 +388,14 @@ public final class RequestValidator {
                                             .map(Solver::label)
                                             .toList())));
         }
-        range(out, "sampling.steps", s.steps(), 1, 1000);
+        if (method == Method.DDPM && s.steps() != null && (s.steps() < 1 || s.steps() > Ddpm.DEFAULT_STEPS)) {
+            out.add(new Violation(
+                    "sampling.steps",
+                    s.steps() + " is outside the DDPM chain: ancestral sampling takes 1..T = " + Ddpm.DEFAULT_STEPS
+                            + " network calls"));
+        } else {
+            range(out, "sampling.steps", s.steps(), 1, 1000);
+        }
         range(out, "sampling.gridSize", s.gridSize(), 1, 32);
         range(out, "sampling.numEval", s.numEval(), 0, 100_000);
         between(out, "sampling.cfgScale", s.cfgScale(), 0, true, 20, true);

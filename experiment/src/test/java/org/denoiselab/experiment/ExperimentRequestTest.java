@@ -84,7 +84,7 @@ class ExperimentRequestTest {
     void badJsonIsReportedWithItsPosition() {
         MessageException e = rejected("{\"preset\": \"fmnist\", \"model\": {\"patch\": [4,}");
         assertTrue(e.reason().startsWith("invalid JSON at line 1"), e.reason());
-        assertEquals("model.patch", e.field());
+        assertEquals("model.patch[1]", e.field(), "the element the parser choked on");
         assertEquals("$", rejected("not json").field());
         assertEquals("$", rejected("").field());
         assertEquals("$", rejected("null").field());

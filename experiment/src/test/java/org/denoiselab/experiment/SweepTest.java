@@ -134,7 +134,7 @@ class SweepTest {
         List<RunSpec> runs = expand("""
                 {"experimentId": "o", "preset": "fmnist", "prediction": "v", "model": {"patch": [14]},
                  "train": {"epochs": 1, "learningRate": [1e-4, 3e-4]}, "sampling": {"steps": 5},
-                 "dataset": {"limit": 100}}
+                 "dataset": {"limit": 128}}
                 """);
         assertEquals(List.of("o-v-p14-lr1e-4", "o-v-p14-lr3e-4"), ids(runs));
         RunSpec r = runs.get(1);
@@ -143,7 +143,7 @@ class SweepTest {
         assertEquals(128, r.train().batchSize(), "batch size stays the preset's");
         assertEquals(5, r.sampling().steps());
         assertEquals("heun", r.sampling().solver().label());
-        assertEquals(100, r.dataset().limit());
+        assertEquals(128, r.dataset().limit());
         assertEquals("T", r.model().size().label());
         assertEquals(128, r.model().bottleneck());
     }

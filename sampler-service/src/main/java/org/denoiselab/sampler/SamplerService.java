@@ -24,6 +24,7 @@ public class SamplerService {
     MeterRegistry registry;
 
     void start(@Observes StartupEvent event) {
+        sampler.start();
         pipeline.start(new ConsumerLoop(
                 Topics.CHECKPOINTS,
                 pipeline.groupConsumer(GROUP),

@@ -14,6 +14,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.denoiselab.pipeline.kafka.ConsumerLoop;
 import org.denoiselab.pipeline.kafka.KafkaClients;
 import org.denoiselab.pipeline.kafka.PipelineProducer;
+import org.denoiselab.pipeline.kafka.PublishedIndex;
 import org.denoiselab.pipeline.kafka.TopicReader;
 import org.denoiselab.pipeline.kafka.Topics;
 import org.denoiselab.pipeline.store.ObjectStore;
@@ -66,8 +67,15 @@ public class Pipeline {
     @ConfigProperty(name = "denoise.shutdown-grace-seconds", defaultValue = "60")
     int shutdownGraceSeconds;
 
-    private KafkaClients.Connection connection;
+    /**
+     * How long the broker waits for a group member that stopped heartbeating (a killed pod) before its partitions
+     * move to another member; Kafka's default (45 s) when absent. Shorter means faster recovery from a crash, but
+     * a pause that long (GC, a stalled node) then cancels the member's work.
+     */
+    @ConfigProperty(name = "denoise.kafka.session-timeout-ms")
+    java.util.Optional<Integer> sessionTimeoutMs;
 
+    private KafkaClients.Connection connection;
     private ObjectStore store;
     private PipelineProducer producer;
     private Admin admin;
@@ -135,7 +143,9 @@ public class Pipeline {
 
     /** Consumer settings for a group member of this service. */
     public Map<String, Object> groupConsumer(String groupId) {
-        return KafkaClients.groupConsumer(connection, groupId, serviceName + "-" + groupId);
+        Map<String, Object> config = KafkaClients.groupConsumer(connection, groupId, serviceName + "-" + groupId);
+        sessionTimeoutMs.ifPresent(ms -> config.put("session.timeout.ms", ms));
+        return config;
     }
 
     /** Settings for a group-less reader of a whole topic. */
@@ -157,6 +167,25 @@ public class Pipeline {
         loop.start();
         LOG.infof("consuming '%s' as group %s", loop.topic(), loop.groupId());
         return loop;
+    }
+
+    /**
+     * Starts an index of the events on {@code topic} (see {@link PublishedIndex}), stopped with the service.
+     *
+     * @param idOf the event id of a record
+     */
+    public PublishedIndex published(
+            String topic,
+            java.util.function.Function<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>, String>
+                    idOf) {
+        PublishedIndex index = new PublishedIndex(
+                topic,
+                KafkaClients.reader(connection, serviceName + "-published-" + topic),
+                admin,
+                idOf,
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        start(index.reader());
+        return index;
     }
 
     /**

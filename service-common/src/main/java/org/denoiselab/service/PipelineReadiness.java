@@ -9,12 +9,14 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready while the broker answers, the bucket can be read and every consumer is running. */
+/**
+ * Ready while the broker answers, the bucket can be read and every consumer is running. The store is asked
+ * once ({@link org.denoiselab.pipeline.store.ObjectStore#ping}), not through the retries the work uses, so an
+ * unreachable store turns the service not-ready at once while its work waits for the store.
+ */
 @Readiness
 @ApplicationScoped
 public class PipelineReadiness implements HealthCheck {
-    private static final String PROBE_KEY = "health/probe";
-
     @Inject
     Pipeline pipeline;
 
@@ -32,7 +34,7 @@ public class PipelineReadiness implements HealthCheck {
             b.down().withData("kafka", "unreachable: " + e);
         }
         try {
-            pipeline.store().exists(PROBE_KEY);
+            pipeline.store().ping();
             b.withData("s3", "up");
         } catch (RuntimeException e) {
             b.down().withData("s3", "unreachable: " + e.getMessage());

@@ -14,6 +14,8 @@ import org.denoiselab.pipeline.events.RunEvent;
 import org.denoiselab.pipeline.events.RunStatus;
 import org.denoiselab.pipeline.jobs.DataRoots;
 import org.denoiselab.pipeline.kafka.Topics;
+import org.denoiselab.pipeline.store.ObjectStore;
+import org.denoiselab.pipeline.store.ObjectStoreException;
 import org.denoiselab.science.spec.RunSpec;
 import org.denoiselab.service.DataRootsSetting;
 import org.denoiselab.service.Pipeline;
@@ -44,10 +46,24 @@ public class ExperimentIntake {
      * Checks a request; a MessageException names what is wrong. dataset.location must be a path under the data
      * roots, evaluation.referenceStats such a path or a key under stats/ in the store ({@link DataRoots}); a
      * path outside the roots is refused without looking at it, so no answer tells whether it exists.
+     *
+     * @throws StoreUnavailableException when a key must be looked up and the store does not answer (asked once:
+     *     HTTP 503 with Retry-After; on the topic the record is retried, then dead-lettered with that reason),
+     *     rather than calling the file missing
      */
     public Experiment accept(byte[] request) {
         DataRoots roots = dataRoots.roots();
-        return Experiments.accept(request, (field, location) -> roots.refuse(field, location, pipeline.store()));
+        try {
+            return Experiments.accept(request, (field, location) -> roots.refuse(field, location, pipeline.store()));
+        } catch (ObjectStoreException e) {
+            if (e.getCause() == null || !ObjectStore.isTransient(e.getCause())) {
+                throw e;
+            }
+            throw new StoreUnavailableException(
+                    "cannot check evaluation.referenceStats: the object store does not answer (" + e.getMessage()
+                            + "); try again",
+                    e);
+        }
     }
 
     /**
@@ -75,6 +91,7 @@ public class ExperimentIntake {
      * (a redelivered request) is not queued again, so its RUNNING or COMPLETED status is not overwritten.
      */
     public void publishRuns(Experiment experiment) {
+        experiment.warnings().forEach(w -> LOG.warnf("experiment %s: %s", experiment.experimentId(), w));
         List<RunSpec> runs = experiment.runs();
         for (int i = 0; i < runs.size(); i++) {
             RunSpec spec = runs.get(i);
@@ -86,6 +103,13 @@ public class ExperimentIntake {
             pipeline.producer().publish(Topics.RUN_STATUS, RunStatus.queued(spec, estimatedSteps(spec)));
         }
         LOG.infof("experiment %s: %d runs queued", experiment.experimentId(), runs.size());
+    }
+
+    /** The object store did not answer a check the request needs; nothing was published. */
+    public static final class StoreUnavailableException extends RuntimeException {
+        StoreUnavailableException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     /** Steps when the data size is known from the request (limit); 0 = known once training opens the data. */

@@ -19,7 +19,8 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
  */
 @Path("/experiments")
 public class ExperimentResource {
-    public record Accepted(String experimentId, List<String> runIds) {}
+    /** @param warnings what the request allows but probably does not mean (field and reason); empty when none */
+    public record Accepted(String experimentId, List<String> runIds, List<Problem> warnings) {}
 
     public record Problem(String field, String reason) {}
 
@@ -38,7 +39,10 @@ public class ExperimentResource {
         role.requireIntake();
         ExperimentIntake.Submitted s = intake.submit(body);
         List<String> runIds = s.experiment().runs().stream().map(RunSpec::runId).toList();
-        return Response.accepted(new Accepted(s.experiment().experimentId(), runIds))
+        List<Problem> warnings = s.experiment().warnings().stream()
+                .map(v -> new Problem(v.field(), v.reason()))
+                .toList();
+        return Response.accepted(new Accepted(s.experiment().experimentId(), runIds, warnings))
                 .build();
     }
 
@@ -55,6 +59,16 @@ public class ExperimentResource {
     @ServerExceptionMapper
     public Response unreadable(MessageException e) {
         return rejected(new Rejected(e.getMessage(), List.of(new Problem(e.field(), e.reason()))));
+    }
+
+    /** the store did not answer a check the request needs: 503, try again (nothing was published) */
+    @ServerExceptionMapper
+    public Response unavailable(ExperimentIntake.StoreUnavailableException e) {
+        return Response.status(Response.Status.SERVICE_UNAVAILABLE)
+                .type(MediaType.APPLICATION_JSON)
+                .header("Retry-After", "30")
+                .entity(new Rejected(e.getMessage(), List.of(new Problem("evaluation.referenceStats", e.getMessage()))))
+                .build();
     }
 
     private static Response rejected(Rejected body) {

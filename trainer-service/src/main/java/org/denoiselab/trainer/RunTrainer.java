@@ -10,6 +10,7 @@ import org.denoiselab.pipeline.events.CheckpointEvent;
 import org.denoiselab.pipeline.events.RunEvent;
 import org.denoiselab.pipeline.events.RunStatus;
 import org.denoiselab.pipeline.jobs.TrainJob;
+import org.denoiselab.pipeline.kafka.PublishedIndex;
 import org.denoiselab.pipeline.kafka.RecordHandler;
 import org.denoiselab.pipeline.kafka.Topics;
 import org.denoiselab.science.model.Precision;
@@ -37,10 +38,24 @@ public class RunTrainer implements RecordHandler {
     private volatile Counter completed;
     private volatile Counter failed;
 
+    private volatile PublishedIndex published;
+
+    /** how long a lookup in the checkpoints index waits for the index to catch up with the topic */
+    static final java.time.Duration CATCH_UP = java.time.Duration.ofSeconds(60);
+
+    /**
+     * Starts the index of the checkpoints topic, so a resumed run's checkpoint event is published once. Called by
+     * TrainerService before the runs consumer starts (not on an intake-only replica).
+     */
+    void start() {
+        registerCounters();
+        published = pipeline.published(
+                Topics.CHECKPOINTS, r -> PublishedIndex.checkpointId(CheckpointEvent.decode(r.value())));
+    }
+
     /**
      * Registers the counters at zero before the first run, so that increase() sees the first run end too.
-     * Counters only: the per-run gauges come and go with each run ({@link RunGauges}). Called by
-     * TrainerService before the runs consumer starts (not on an intake-only replica).
+     * Counters only: the per-run gauges come and go with each run ({@link RunGauges}).
      */
     synchronized void registerCounters() {
         if (completed != null) {
@@ -75,7 +90,16 @@ public class RunTrainer implements RecordHandler {
 
                         @Override
                         public void checkpoint(CheckpointEvent event) {
+                            // a resumed run announces its resume checkpoint again: published once
+                            String id = PublishedIndex.checkpointId(event);
+                            if (published.contains(id, CATCH_UP)) {
+                                LOG.infof(
+                                        "run %s epoch %d: checkpoint event already published",
+                                        event.runId(), event.epoch());
+                                return;
+                            }
                             pipeline.producer().publish(Topics.CHECKPOINTS, event);
+                            published.add(id);
                         }
                     },
                     cancelled);

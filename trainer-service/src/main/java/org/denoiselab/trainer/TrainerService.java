@@ -56,7 +56,7 @@ public class TrainerService {
                     pipeline.loopOptions()));
         }
         if (role.consumes()) {
-            runTrainer.registerCounters();
+            runTrainer.start();
             pipeline.start(new ConsumerLoop(
                     Topics.RUNS,
                     pipeline.groupConsumer(TRAINERS_GROUP),

@@ -279,6 +279,71 @@ class TrainerServiceTest {
         return given().header("Authorization", "Bearer " + LocalRuntimeResource.API_TOKEN);
     }
 
+    /**
+     * One request size limit everywhere: the HTTP body limit, the experiments topic's max.message.bytes and the
+     * intake's own check agree, and each refuses what is over it.
+     */
+    @Test
+    void requestSizeLimitsAgreeAndAreEnforced() throws Exception {
+        long httpLimit = org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getValue("quarkus.http.limits.max-body-size", io.quarkus.runtime.configuration.MemorySize.class)
+                .asLongValue();
+        assertEquals(org.denoiselab.experiment.Experiments.MAX_REQUEST_BYTES, httpLimit, "HTTP body limit");
+        String bootstrap = LocalRuntimeResource.runtime().bootstrapServers();
+        try (org.apache.kafka.clients.admin.Admin admin = KafkaClients.admin(bootstrap, "test-admin")) {
+            org.apache.kafka.common.config.ConfigResource topic = new org.apache.kafka.common.config.ConfigResource(
+                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC, Topics.EXPERIMENTS);
+            String max = admin.describeConfigs(List.of(topic))
+                    .all()
+                    .get()
+                    .get(topic)
+                    .get("max.message.bytes")
+                    .value();
+            assertEquals(org.denoiselab.experiment.Experiments.MAX_REQUEST_BYTES + 4096, Integer.parseInt(max));
+        }
+        // over the limit: 413 over HTTP, refused by the broker on the topic
+        String huge = "{\"preset\": \"quick\", \"experimentId\": \"" + "x".repeat(300 * 1024) + "\"}";
+        authorized()
+                .contentType("application/json")
+                .body(huge)
+                .post("/experiments")
+                .then()
+                .statusCode(413);
+        try (PipelineProducer producer = new PipelineProducer(KafkaClients.producer(bootstrap, "test-big"))) {
+            PipelineProducer.PublishException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    PipelineProducer.PublishException.class,
+                    () -> producer.publish(Topics.EXPERIMENTS, "huge", huge.getBytes(StandardCharsets.UTF_8)));
+            assertTrue(e.getMessage().contains("RecordTooLarge"), e.getMessage());
+        }
+        // under the HTTP limit but over what a request may be is impossible by construction; the intake's check
+        // refuses a record that reached a topic created with other settings
+        org.denoiselab.experiment.json.MessageException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                org.denoiselab.experiment.json.MessageException.class,
+                () -> org.denoiselab.experiment.Experiments.accept(huge.getBytes(StandardCharsets.UTF_8), l -> true));
+        assertTrue(refused.getMessage().contains("larger than the limit of 262144 bytes"), refused.getMessage());
+    }
+
+    /** a reference-statistics key the store cannot check now is 503 at once, not "no file" after its retries */
+    @Test
+    void aStoreThatDoesNotAnswerIs503NotAMissingFile() {
+        LocalRuntimeResource.runtime().stopS3();
+        try {
+            long t0 = System.nanoTime();
+            authorized()
+                    .contentType("application/json")
+                    .body("{\"preset\": \"quick\", \"evaluation\": {\"referenceStats\": \"stats/mine.npz\"}}")
+                    .post("/experiments")
+                    .then()
+                    .statusCode(503)
+                    .header("Retry-After", "30")
+                    .body("error", containsString("object store does not answer"))
+                    .body("problems[0].field", org.hamcrest.Matchers.equalTo("evaluation.referenceStats"));
+            assertTrue(System.nanoTime() - t0 < 15_000_000_000L, "answered without waiting out the retries");
+        } finally {
+            LocalRuntimeResource.runtime().startS3();
+        }
+    }
+
     private static Set<String> queuedRuns(List<ConsumerRecord<String, byte[]>> records) {
         return records.stream()
                 .map(r -> RunStatus.decode(r.value()))

@@ -131,6 +131,19 @@ public final class Json {
                     "wrong value '" + f.getValue() + "', expected " + typeName(f.getTargetType()),
                     e);
         }
+        if (e instanceof MismatchedInputException m
+                && m.getOriginalMessage() != null
+                && m.getOriginalMessage().startsWith("Trailing token")) {
+            // FAIL_ON_TRAILING_TOKENS: a second value after the document, not a type mismatch
+            String where = m.getLocation() == null
+                    ? ""
+                    : " at line " + m.getLocation().getLineNr() + ", column "
+                            + m.getLocation().getColumnNr();
+            return new MessageException(
+                    "$",
+                    "invalid JSON" + where + ": more than one JSON value (expected one object and nothing after it)",
+                    e);
+        }
         if (e instanceof MismatchedInputException m) {
             String field = path(m.getPath());
             JsonToken got = m.getProcessor() instanceof JsonParser p ? p.currentToken() : null;
@@ -152,7 +165,12 @@ public final class Json {
                 && !(inner instanceof JsonMappingException)) {
             // a parser error met inside a nested value: databind knows the path, the parser the reason
             MessageException plain = describe(inner);
-            return new MessageException(m.getPath().isEmpty() ? plain.field() : path(m.getPath()), plain.reason(), e);
+            // the parser's own path reaches the value it choked on; databind's may stop one level above
+            String field = m.getPath().isEmpty()
+                            || (!plain.field().equals("$") && plain.field().startsWith(path(m.getPath())))
+                    ? plain.field()
+                    : path(m.getPath());
+            return new MessageException(field, plain.reason(), e);
         }
         if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
             return new MessageException(path(m.getPath()), clean(m.getOriginalMessage()), e);
@@ -245,11 +263,18 @@ public final class Json {
         }
     }
 
-    /** Jackson messages end with a source-location hint that only repeats what the path says. */
-    private static String clean(String message) {
+    /**
+     * Jackson messages end with a source-location hint that only repeats what the path says, and name their
+     * own settings: both left out.
+     */
+    static String clean(String message) {
         if (message == null) return "unreadable";
         int cut = message.indexOf("\n at [Source");
-        return (cut >= 0 ? message.substring(0, cut) : message).trim();
+        String m = (cut >= 0 ? message.substring(0, cut) : message).trim();
+        m = m.replaceAll("\\s*\\(start marker at \\[Source:[^\\]]*\\]\\)", "");
+        m = m.replaceAll(",? from `StreamReadConstraints\\.[A-Za-z]+\\(\\)`", "");
+        m = m.replaceAll("\\s*\\(Source: REDACTED[^)]*\\)", "");
+        return m.trim();
     }
 
     /** @param unknownFieldsFail true for requests (strict), false for events (unknown fields skipped) */

@@ -112,6 +112,8 @@ public final class LocalRuntime implements AutoCloseable {
     private final int kafkaControllerPort;
     private final int s3Port;
     private final List<ServerProcess> servers = new ArrayList<>();
+    private ServerProcess kafka;
+    private ServerProcess s3;
     private final List<AutoCloseable> clients = new ArrayList<>();
     private final Thread shutdownHook;
     private Duration kafkaStartup;
@@ -154,13 +156,29 @@ public final class LocalRuntime implements AutoCloseable {
 
     private void launchAndAwait() {
         Instant deadline = Instant.now().plus(config.startTimeout());
-        Path dir = config.dataDir().toAbsolutePath();
         // S3Proxy boots while Kafka's storage is formatted; both then start in parallel
         long s3Launched = System.nanoTime();
-        ServerProcess s3 = S3Server.launch(dir.resolve("s3"), s3Port, config.accessKey(), config.secretKey(), S3_JVM);
-        servers.add(s3);
+        launchS3();
         long kafkaLaunched = System.nanoTime();
-        ServerProcess kafka = KafkaServer.launch(
+        launchKafka();
+
+        awaitReady(s3, deadline, () -> S3Server.answers(s3Port));
+        s3Startup = Duration.ofNanos(System.nanoTime() - s3Launched);
+        awaitReady(kafka, deadline, () -> Ports.accepts(kafkaPort) && KafkaServer.answers(bootstrapServers()));
+        kafkaStartup = Duration.ofNanos(System.nanoTime() - kafkaLaunched);
+    }
+
+    private void launchS3() {
+        Path dir = config.dataDir().toAbsolutePath();
+        s3 = S3Server.launch(dir.resolve("s3"), s3Port, config.accessKey(), config.secretKey(), S3_JVM);
+        synchronized (servers) {
+            servers.add(s3);
+        }
+    }
+
+    private void launchKafka() {
+        Path dir = config.dataDir().toAbsolutePath();
+        kafka = KafkaServer.launch(
                 dir.resolve("kafka"),
                 kafkaPort,
                 kafkaSaslPort,
@@ -168,12 +186,80 @@ public final class LocalRuntime implements AutoCloseable {
                 KAFKA_JVM,
                 config.accessKey(),
                 config.secretKey());
-        servers.add(kafka);
+        synchronized (servers) {
+            servers.add(kafka);
+        }
+    }
 
-        awaitReady(s3, deadline, () -> S3Server.answers(s3Port));
-        s3Startup = Duration.ofNanos(System.nanoTime() - s3Launched);
-        awaitReady(kafka, deadline, () -> Ports.accepts(kafkaPort) && KafkaServer.answers(bootstrapServers()));
-        kafkaStartup = Duration.ofNanos(System.nanoTime() - kafkaLaunched);
+    /**
+     * Stops the Kafka broker (SIGTERM, a clean shutdown; killed after the stop timeout) and waits until its ports
+     * are free, for fault tests: clients see the broker go away as in a rolling restart. Topics and committed
+     * offsets stay in the data folder for {@link #startKafka}.
+     *
+     * @return how long the stop took
+     */
+    public synchronized Duration stopKafka() {
+        long t0 = System.nanoTime();
+        stop(kafka, kafkaPort, kafkaSaslPort, kafkaControllerPort);
+        kafka = null;
+        return Duration.ofNanos(System.nanoTime() - t0);
+    }
+
+    /**
+     * Starts the broker again on the same ports and data folder after {@link #stopKafka}.
+     *
+     * @return how long until it answered
+     * @throws IllegalStateException when it is running, or does not answer within the start timeout
+     */
+    public synchronized Duration startKafka() {
+        if (kafka != null) {
+            throw new IllegalStateException("Kafka is running");
+        }
+        long t0 = System.nanoTime();
+        launchKafka();
+        awaitReady(
+                kafka,
+                Instant.now().plus(config.startTimeout()),
+                () -> Ports.accepts(kafkaPort) && KafkaServer.answers(bootstrapServers()));
+        return Duration.ofNanos(System.nanoTime() - t0);
+    }
+
+    /** Stops the S3 server (its objects stay on disk) and waits until its port is free; see {@link #stopKafka}. */
+    public synchronized Duration stopS3() {
+        long t0 = System.nanoTime();
+        stop(s3, s3Port);
+        s3 = null;
+        return Duration.ofNanos(System.nanoTime() - t0);
+    }
+
+    /** Starts the S3 server again on the same port and folder after {@link #stopS3}; returns how long it took. */
+    public synchronized Duration startS3() {
+        if (s3 != null) {
+            throw new IllegalStateException("the S3 server is running");
+        }
+        long t0 = System.nanoTime();
+        launchS3();
+        awaitReady(s3, Instant.now().plus(config.startTimeout()), () -> S3Server.answers(s3Port));
+        return Duration.ofNanos(System.nanoTime() - t0);
+    }
+
+    private void stop(ServerProcess server, int... ports) {
+        if (server == null) {
+            throw new IllegalStateException("not running");
+        }
+        server.requestStop();
+        if (!server.awaitStop(config.stopTimeout())) {
+            System.err.println("LocalRuntime: " + server.name() + " did not stop within " + config.stopTimeout()
+                    + " and was killed; see " + server.log());
+        }
+        synchronized (servers) {
+            servers.remove(server);
+        }
+        for (int port : ports) {
+            if (!Ports.awaitFree(port, Duration.ofSeconds(30))) {
+                throw new IllegalStateException(server.name() + " stopped but port " + port + " is still taken");
+            }
+        }
     }
 
     private static void awaitReady(ServerProcess server, Instant deadline, BooleanSupplier answers) {
@@ -263,9 +349,11 @@ public final class LocalRuntime implements AutoCloseable {
         return s3Startup;
     }
 
-    /** Process ids of the server JVMs (Kafka, then S3Proxy, as far as launched). */
+    /** Process ids of the server JVMs (S3Proxy, then Kafka, as far as launched and running). */
     public List<Long> pids() {
-        return servers.stream().map(ServerProcess::pid).toList();
+        synchronized (servers) {
+            return servers.stream().map(ServerProcess::pid).toList();
+        }
     }
 
     /** The connection settings as environment variables, e.g. for a service started by hand. */

@@ -95,6 +95,46 @@ public final class LocalServices implements AutoCloseable {
         return name;
     }
 
+    /** the process id of an instance's JVM */
+    public synchronized long pid(String name) {
+        ServerProcess p = processes.get(name);
+        if (p == null) {
+            throw new IllegalArgumentException("no instance " + name + "; running: " + processes.keySet());
+        }
+        return p.pid();
+    }
+
+    /** true while the instance's JVM runs (false after it exited by itself, e.g. a fault test's halt) */
+    public synchronized boolean isAlive(String name) {
+        ServerProcess p = processes.get(name);
+        return p != null && p.isAlive();
+    }
+
+    /**
+     * Starts an instance again under the same name, as Kubernetes restarts a crashed pod: kills it first when it is
+     * still running, then launches it (a new port) and waits until it is ready.
+     *
+     * @return how long until it was ready
+     */
+    public synchronized Duration restart(String name, Duration timeout) {
+        ServerProcess p = processes.remove(name);
+        if (p == null) {
+            throw new IllegalArgumentException("no instance " + name + "; running: " + processes.keySet());
+        }
+        if (p.isAlive()) {
+            p.kill();
+        }
+        ports.remove(name);
+        String service = SERVICES.stream()
+                .filter(s -> name.equals(s) || name.startsWith(s + "-"))
+                .findFirst()
+                .orElseThrow();
+        long t0 = System.nanoTime();
+        launch(name, service);
+        awaitReady(name, timeout);
+        return Duration.ofNanos(System.nanoTime() - t0);
+    }
+
     /** Kills one service instance with SIGKILL, as a crashed pod: no shutdown, no leaving its groups. */
     public synchronized void kill(String name) {
         ServerProcess p = processes.remove(name);

@@ -73,8 +73,11 @@ public record DataRoots(List<Path> roots) {
      * reference statistics file a path under a root or a key under {@value #STATS_PREFIX} present in the store.
      *
      * @param field    "dataset.location" or "evaluation.referenceStats"
-     * @param store    where keys are looked up (by listing, which every service's store user may do)
+     * @param store    where keys are looked up (by listing, which every service's store user may do), asked once:
+     *                 the caller answers a request now
      * @return empty when allowed, else the reason
+     * @throws org.denoiselab.pipeline.store.ObjectStoreException when a key must be looked up and the store does
+     *     not answer (a request that cannot be checked now, not a missing file)
      */
     public Optional<String> refuse(String field, String location, ObjectStore store) {
         boolean stats = field.equals("evaluation.referenceStats");
@@ -89,7 +92,7 @@ public record DataRoots(List<Path> roots) {
             return Optional.of("'" + location + "' is neither a path under " + describe() + " nor an object key under "
                     + STATS_PREFIX);
         }
-        if (!store.list(location).contains(location)) {
+        if (!store.listNow(location).contains(location)) {
             return Optional.of("no object '" + location + "' in bucket '" + store.bucket() + "'");
         }
         return Optional.empty();

@@ -115,6 +115,22 @@ public final class EvalJob implements AutoCloseable {
         return Optional.of(event);
     }
 
+    /**
+     * The evaluation already stored for this batch, if any: what to publish when a previous attempt stored it
+     * but did not live to publish it ({@link #handle} then returns empty).
+     */
+    public synchronized Optional<EvaluationEvent> stored(SamplesEvent samples) {
+        if (samples.spec() == null) {
+            return Optional.empty();
+        }
+        String extractor = extractorOf(samples.spec());
+        if (extractor.equals(NONE)) {
+            return Optional.empty();
+        }
+        String key = ObjectLayout.evaluation(samples.runId(), samples.epoch(), extractor);
+        return store.stored(key).map(s -> EvaluationEvent.decode(store.get(key, s.sha256())));
+    }
+
     /** every stored evaluation of a run, in key order (epoch, then extractor) */
     public List<EvaluationEvent> results(String runId) {
         List<EvaluationEvent> out = new ArrayList<>();
@@ -215,9 +231,19 @@ public final class EvalJob implements AutoCloseable {
                 List.of());
     }
 
-    /** the dataset part of stats and model names: the kind, and the side where it varies (celeba64) */
+    /**
+     * The dataset part of stats and model names: the kind, and the side where it varies (celeba64); an image
+     * folder also by its location (two researchers' folders must not share reference statistics or a
+     * classifier): imagefolder64-&lt;first 12 hex of the location's SHA-256&gt;.
+     */
     public static String datasetLabel(RunSpec.DatasetSpec d) {
-        return d.kind() == DatasetKind.CELEBA
+        if (d.kind() == DatasetKind.IMAGEFOLDER) {
+            String where = d.location() == null ? "" : d.location();
+            return d.kind().label() + Datasets.shapeOf(d).height() + "-"
+                    + org.denoiselab.pipeline.store.Sha256.hex(where.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                            .substring(0, 12);
+        }
+        return d.kind().resizable()
                 ? d.kind().label() + Datasets.shapeOf(d).height()
                 : d.kind().label();
     }

@@ -35,8 +35,11 @@ import org.slf4j.LoggerFactory;
  * assigned partition paused: the consumer stays in its group however long the work takes (hours of
  * training do not exceed max.poll.interval.ms), and no further record is fetched meanwhile. The offset
  * is committed only after the work is done. A record that cannot be used ({@link MessageException}) goes
- * to the dead-letter topic with its original bytes; any other failure is retried with a growing pause,
- * and after {@link Options#maxAttempts} it is dead-lettered too, so one bad record never stalls the topic.
+ * to the dead-letter topic with its original bytes (bounded, see {@link org.denoiselab.pipeline.events.DeadLetters});
+ * any other failure is retried with a growing pause, and after {@link Options#maxAttempts} it is dead-lettered
+ * too. Sending the dead letter has the same budget: when it keeps failing (the broker refuses it, or the
+ * dead-letter topic is unreachable), the record is logged with its coordinates, size and reason, counted in
+ * {@code pipeline.records.dropped}, and committed. So no single record stalls its partition.
  * When the partition of the record in hand is revoked (another member takes it) or the loop stops, the
  * work is cancelled and left uncommitted: the next owner does it again (handlers are idempotent).
  */
@@ -76,6 +79,7 @@ public final class ConsumerLoop extends ConsumerThread {
     private final Counter deadLettered;
     private final Counter failures;
     private final Counter cancellations;
+    private final Counter dropped;
     private final Timer duration;
 
     // touched only by the loop thread
@@ -84,6 +88,7 @@ public final class ConsumerLoop extends ConsumerThread {
     private long attemptOffset = -1;
     private TopicPartition attemptPartition;
     private int attempts;
+    private PendingLetter pendingLetter;
     private long backoffUntilNanos;
 
     private record InFlight(
@@ -153,6 +158,10 @@ public final class ConsumerLoop extends ConsumerThread {
                 .description("records left to another member (revoked or stopping)")
                 .tags(tags)
                 .register(registry);
+        this.dropped = Counter.builder("pipeline.records.dropped")
+                .description("records given up after their dead letter could not be sent either (logged)")
+                .tags(tags)
+                .register(registry);
         this.duration = Timer.builder("pipeline.record.duration")
                 .description("time from taking a record to its commit")
                 .tags(tags)
@@ -187,15 +196,22 @@ public final class ConsumerLoop extends ConsumerThread {
             if (inFlight != null && inFlight.work().isDone()) {
                 finish();
             }
-            if (inFlight == null && !c.paused().isEmpty() && System.nanoTime() >= backoffUntilNanos) {
+            if (pendingLetter != null && System.nanoTime() >= pendingLetter.dueNanos()) {
+                PendingLetter p = pendingLetter;
+                sendDeadLetter(p.record(), p.partition(), p.reason(), p.tries() + 1);
+            }
+            if (inFlight == null
+                    && pendingLetter == null
+                    && !c.paused().isEmpty()
+                    && System.nanoTime() >= backoffUntilNanos) {
                 Set<TopicPartition> resume = new HashSet<>(c.paused());
                 resume.retainAll(c.assignment()); // a revoked partition is no longer ours to resume
                 c.resume(resume);
             }
             Set<TopicPartition> deferred = new HashSet<>();
-            for (ConsumerRecord<String, byte[]> record : c.poll(options.pollTimeout())) {
+            for (ConsumerRecord<String, byte[]> record : c.poll(pollTimeout())) {
                 TopicPartition tp = new TopicPartition(record.topic(), record.partition());
-                if (inFlight == null) {
+                if (inFlight == null && pendingLetter == null) {
                     begin(record, tp);
                 } else if (deferred.add(tp)) {
                     // fetched with or after the record in hand (max.poll.records is 1, but a batch may hold
@@ -206,6 +222,21 @@ public final class ConsumerLoop extends ConsumerThread {
             }
         }
     }
+
+    /**
+     * The poll timeout: short (5 ms) during a record's first 2 s, so that quick records (a request refused, a
+     * redelivered event) are settled within milliseconds instead of a full poll timeout each; the configured one
+     * otherwise (long work, or nothing in hand, when poll returns as soon as records arrive).
+     */
+    private Duration pollTimeout() {
+        if (inFlight != null && System.nanoTime() - inFlight.startNanos() < QUICK_WINDOW_NANOS) {
+            return QUICK_POLL.compareTo(options.pollTimeout()) < 0 ? QUICK_POLL : options.pollTimeout();
+        }
+        return options.pollTimeout();
+    }
+
+    private static final Duration QUICK_POLL = Duration.ofMillis(5);
+    private static final long QUICK_WINDOW_NANOS = Duration.ofSeconds(2).toNanos();
 
     /** the loop ended (stopped or crashed): the record in hand is cancelled and stays uncommitted */
     @Override
@@ -284,21 +315,59 @@ public final class ConsumerLoop extends ConsumerThread {
         }
     }
 
+    /** a dead letter whose send failed, tried again from the loop (the handler is not run again) */
+    private record PendingLetter(
+            ConsumerRecord<String, byte[]> record, TopicPartition partition, String reason, int tries, long dueNanos) {}
+
     private void deadLetter(InFlight f, String reason) {
-        ConsumerRecord<String, byte[]> record = f.record();
+        sendDeadLetter(f.record(), f.partition(), reason, 1);
+    }
+
+    /**
+     * Sends the letter; on success commits the record. On failure the record stays uncommitted, its partitions
+     * paused, and the send is tried again after a growing pause; after {@link Options#maxAttempts} failed sends
+     * the record is logged, counted as dropped and committed.
+     */
+    private void sendDeadLetter(ConsumerRecord<String, byte[]> record, TopicPartition tp, String reason, int tries) {
+        pendingLetter = null;
         try {
             producer.deadLetter(record, reason);
         } catch (RuntimeException e) {
-            // not dead-lettered, so not committed: try the record again after a pause
             failures.increment();
+            if (tries >= options.maxAttempts()) {
+                // the record cannot even be dead-lettered: give it up, said loudly, rather than stall the partition
+                LOG.error(
+                        "{}-{}@{} (key {}, {} bytes): dropped after {} failed dead-letter sends ({}); it was refused"
+                                + " because: {}",
+                        record.topic(),
+                        record.partition(),
+                        record.offset(),
+                        shortKey(record.key()),
+                        record.value() == null ? 0 : record.value().length,
+                        tries,
+                        e.toString(),
+                        shortReason(reason));
+                dropped.increment();
+                commit(tp, record.offset());
+                return;
+            }
             LOG.error(
-                    "{}-{}@{}: cannot dead-letter ({}), will retry",
+                    "{}-{}@{}: cannot dead-letter (send {} of {}), trying again: {}",
                     record.topic(),
                     record.partition(),
                     record.offset(),
+                    tries,
+                    options.maxAttempts(),
                     e.toString());
-            backoffUntilNanos = System.nanoTime() + options.retryBackoff().toNanos();
-            rewind(f.partition(), record.offset());
+            pendingLetter = new PendingLetter(
+                    record,
+                    tp,
+                    reason,
+                    tries,
+                    System.nanoTime()
+                            + options.retryBackoff()
+                                    .multipliedBy(1L << (tries - 1))
+                                    .toNanos());
             return;
         }
         LOG.warn(
@@ -306,12 +375,21 @@ public final class ConsumerLoop extends ConsumerThread {
                 record.topic(),
                 record.partition(),
                 record.offset(),
-                record.key(),
-                reason);
+                shortKey(record.key()),
+                shortReason(reason));
         deadLettered.increment();
-        commit(f.partition(), record.offset());
+        commit(tp, record.offset());
     }
 
+    private static String shortReason(String reason) {
+        return reason == null || reason.length() <= 1000 ? reason : reason.substring(0, 1000) + "...";
+    }
+
+    private static String shortKey(String key) {
+        return key == null || key.length() <= 200 ? key : key.substring(0, 200) + "...";
+    }
+
+    /** counts the attempts at one record: a different record starts again at 1 */
     private int attemptOf(TopicPartition tp, long offset) {
         if (!tp.equals(attemptPartition) || offset != attemptOffset) {
             attemptPartition = tp;
@@ -382,6 +460,9 @@ public final class ConsumerLoop extends ConsumerThread {
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            if (pendingLetter != null && partitions.contains(pendingLetter.partition())) {
+                pendingLetter = null; // uncommitted: its next owner gets the record again
+            }
             if (inFlight != null && partitions.contains(inFlight.partition())) {
                 if (inFlight.work().isDone()) {
                     finish(); // done just in time: commit while the partition is still ours
@@ -395,6 +476,9 @@ public final class ConsumerLoop extends ConsumerThread {
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            if (pendingLetter != null && partitions.contains(pendingLetter.partition())) {
+                pendingLetter = null;
+            }
             if (inFlight != null && partitions.contains(inFlight.partition())) {
                 LOG.warn("{} lost (session expired?): cancelling the work", inFlight.partition());
                 cancelAndWait();
@@ -404,7 +488,7 @@ public final class ConsumerLoop extends ConsumerThread {
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            if (inFlight != null || System.nanoTime() < backoffUntilNanos) {
+            if (inFlight != null || pendingLetter != null || System.nanoTime() < backoffUntilNanos) {
                 consumer.pause(partitions);
             }
         }

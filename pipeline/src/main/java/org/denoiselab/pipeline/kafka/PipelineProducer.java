@@ -9,6 +9,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.denoiselab.experiment.json.Json;
 import org.denoiselab.pipeline.events.DeadLetters;
 import org.denoiselab.pipeline.events.PipelineMessage;
@@ -41,9 +42,23 @@ public final class PipelineProducer implements AutoCloseable {
         return send(new ProducerRecord<>(topic, key, value));
     }
 
-    /** The record, its original bytes and why it was refused, to the dead-letter topic. */
+    /**
+     * The record, its original bytes (at most {@link DeadLetters#MAX_ORIGINAL_BYTES}, then a prefix with the
+     * original's size and SHA-256) and why it was refused, to the dead-letter topic. Should the broker still
+     * find the letter too large (a topic configured below the bound), it is sent again with the size and
+     * checksum only.
+     *
+     * @throws PublishException when the broker does not acknowledge it
+     */
     public RecordMetadata deadLetter(ConsumerRecord<String, byte[]> record, String reason) {
-        return send(DeadLetters.toRecord(DeadLetters.of(record, reason)));
+        try {
+            return send(DeadLetters.toRecord(DeadLetters.of(record, reason)));
+        } catch (PublishException e) {
+            if (!(e.getCause() instanceof RecordTooLargeException)) {
+                throw e;
+            }
+            return send(DeadLetters.toRecord(DeadLetters.of(record, reason, 0)));
+        }
     }
 
     public RecordMetadata send(ProducerRecord<String, byte[]> record) {

@@ -34,6 +34,15 @@ public final class Topics {
     public static final String EVALUATIONS = "evaluations";
     public static final String DEAD_LETTER = "dead-letter";
 
+    /**
+     * The experiments topic's max.message.bytes: the request limit ({@link
+     * org.denoiselab.experiment.Experiments#MAX_REQUEST_BYTES}) plus 4 KiB for the key and the record batch's
+     * framing, so a producer's larger request is refused at once (RecordTooLargeException) instead of reaching the
+     * intake.
+     */
+    public static final int EXPERIMENTS_MAX_MESSAGE_BYTES =
+            org.denoiselab.experiment.Experiments.MAX_REQUEST_BYTES + 4096;
+
     private static final String DAY_MS = String.valueOf(TimeUnit.DAYS.toMillis(1));
     private static final String WEEK_MS = String.valueOf(TimeUnit.DAYS.toMillis(7));
     private static final String MONTH_MS = String.valueOf(TimeUnit.DAYS.toMillis(30));
@@ -48,7 +57,16 @@ public final class Topics {
 
     public static final List<TopicSpec> ALL = List.of(
             // requests are rare; one partition keeps them in submission order
-            new TopicSpec(EXPERIMENTS, 1, delete(WEEK_MS)),
+            new TopicSpec(
+                    EXPERIMENTS,
+                    1,
+                    Map.of(
+                            TopicConfig.CLEANUP_POLICY_CONFIG,
+                            TopicConfig.CLEANUP_POLICY_DELETE,
+                            TopicConfig.RETENTION_MS_CONFIG,
+                            WEEK_MS,
+                            TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                            String.valueOf(EXPERIMENTS_MAX_MESSAGE_BYTES))),
             // partitions bound how many trainer replicas can train at once
             new TopicSpec(RUNS, 6, delete(MONTH_MS)),
             // latest status per run id: compacted, never expired by time

@@ -34,6 +34,13 @@ import java.util.regex.Pattern;
  * MinIO Java client). Every put computes the SHA-256 of the bytes, stores it as user metadata
  * ("sha256") and returns it for the event; every get verifies the checksum the event carried.
  * Failures are {@link ObjectStoreException}s naming bucket and key.
+ *
+ * <p>Every operation is retried while the store is unreachable (connection refused or reset, timeouts, 5xx
+ * answers), with a pause doubling from {@link Retry#firstPause} to {@link Retry#maxPause}, for at most
+ * {@link Retry#total} (default 2 minutes): an object store restarting or failing over does not fail the run in
+ * hand. A put is complete or absent (an S3 PUT is atomic), so a retried put never leaves part of an object.
+ * Answers that will not change (not found, access denied, checksum mismatch) are not retried. {@link #ping}
+ * asks once, for readiness checks.
  */
 public final class ObjectStore implements AutoCloseable {
     /** user-metadata name under which the checksum is stored (x-amz-meta-sha256) */
@@ -45,9 +52,34 @@ public final class ObjectStore implements AutoCloseable {
     /** What a put stored: the key, the hex SHA-256 and the size, as events carry them. */
     public record Stored(String key, String sha256, long sizeBytes) {}
 
+    /**
+     * How unreachable-store failures are retried.
+     *
+     * @param firstPause pause before the first retry, doubled after each
+     * @param maxPause   longest pause
+     * @param total      give up (and throw) once this has passed since the first try
+     */
+    public record Retry(java.time.Duration firstPause, java.time.Duration maxPause, java.time.Duration total) {
+        /** 0.5 s doubling to 8 s, for at most 2 minutes */
+        public static Retry defaults() {
+            return new Retry(
+                    java.time.Duration.ofMillis(500), java.time.Duration.ofSeconds(8), java.time.Duration.ofMinutes(2));
+        }
+
+        /** a single try */
+        public static Retry none() {
+            return new Retry(java.time.Duration.ZERO, java.time.Duration.ZERO, java.time.Duration.ZERO);
+        }
+    }
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ObjectStore.class);
+    private static final Set<String> TRANSIENT_CODES =
+            Set.of("InternalError", "ServiceUnavailable", "SlowDown", "RequestTimeout", "RequestTimeTooSkewed");
+
     private final MinioClient client;
     private final String endpoint;
     private final String bucket;
+    private volatile Retry retry = Retry.defaults();
 
     /**
      * @param endpoint  e.g. "http://localhost:9000"
@@ -79,29 +111,106 @@ public final class ObjectStore implements AutoCloseable {
         return bucket;
     }
 
+    /** Sets how failures of an unreachable store are retried (see the class comment); returns this store. */
+    public ObjectStore withRetry(Retry r) {
+        this.retry = r;
+        return this;
+    }
+
+    /**
+     * Asks the store once whether it answers (no retries), for readiness checks.
+     *
+     * @throws ObjectStoreException when it does not
+     */
+    public void ping() {
+        try {
+            client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build());
+        } catch (Exception e) {
+            throw failure(null, "ping", e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Call<T> {
+        T run() throws Exception;
+    }
+
+    /** runs {@code call}, retrying it while the store is unreachable (see the class comment) */
+    private <T> T retrying(String key, String operation, Call<T> call) {
+        return retrying(key, operation, retry, call);
+    }
+
+    private <T> T retrying(String key, String operation, Retry r, Call<T> call) {
+        long deadline = System.nanoTime() + r.total().toNanos();
+        long pause = r.firstPause().toMillis();
+        int tries = 0;
+        while (true) {
+            tries++;
+            try {
+                return call.run();
+            } catch (ObjectStoreException e) {
+                throw e;
+            } catch (Exception e) {
+                ObjectStoreException f = failure(key, operation, e);
+                if (!isTransient(e) || System.nanoTime() + pause * 1_000_000L > deadline) {
+                    if (tries > 1) {
+                        f.addSuppressed(new IllegalStateException("gave up after " + tries + " tries"));
+                    }
+                    throw f;
+                }
+                LOG.warn("{} (try {}), retrying in {} ms", f.getMessage(), tries, pause);
+                try {
+                    Thread.sleep(pause);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw f;
+                }
+                pause = Math.min(Math.max(1, pause * 2), r.maxPause().toMillis());
+            }
+        }
+    }
+
+    /** unreachable (I/O errors, timeouts) or a 5xx answer: worth trying again */
+    public static boolean isTransient(Throwable e) {
+        if (e instanceof ErrorResponseException r) {
+            return TRANSIENT_CODES.contains(r.errorResponse().code());
+        }
+        if (e instanceof io.minio.errors.ServerException) {
+            return true;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IOException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public String endpoint() {
         return endpoint;
     }
 
     /** Creates the bucket unless it exists (safe when several services start at once). */
     public void ensureBucket() {
-        try {
-            if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
-                client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
+        retrying(null, "create bucket", () -> {
+            try {
+                if (!client.bucketExists(
+                        BucketExistsArgs.builder().bucket(bucket).build())) {
+                    client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
+                }
+            } catch (ErrorResponseException e) {
+                String code = e.errorResponse().code();
+                if (!"BucketAlreadyOwnedByYou".equals(code) && !"BucketAlreadyExists".equals(code)) {
+                    throw e;
+                }
             }
-        } catch (ErrorResponseException e) {
-            String code = e.errorResponse().code();
-            if (!"BucketAlreadyOwnedByYou".equals(code) && !"BucketAlreadyExists".equals(code)) {
-                throw failure(null, "create bucket", e);
-            }
-        } catch (Exception e) {
-            throw failure(null, "create bucket", e);
-        }
+            return null;
+        });
     }
 
     public Stored put(String key, byte[] bytes) {
         String sha = Sha256.hex(bytes);
-        upload(key, new ByteArrayInputStream(bytes), bytes.length, sha);
+        retrying(key, "put", () -> upload(key, new ByteArrayInputStream(bytes), bytes.length, sha));
         return new Stored(key, sha, bytes.length);
     }
 
@@ -110,9 +219,11 @@ public final class ObjectStore implements AutoCloseable {
         try {
             long size = Files.size(file);
             String sha = Sha256.hex(file);
-            try (InputStream in = Files.newInputStream(file)) {
-                upload(key, in, size, sha);
-            }
+            retrying(key, "put", () -> {
+                try (InputStream in = Files.newInputStream(file)) {
+                    return upload(key, in, size, sha);
+                }
+            });
             return new Stored(key, sha, size);
         } catch (IOException e) {
             throw new ObjectStoreException(
@@ -144,13 +255,12 @@ public final class ObjectStore implements AutoCloseable {
 
     /** The object's bytes, verified against {@code expectedSha256} (the checksum its event carried). */
     public byte[] get(String key, String expectedSha256) {
-        byte[] bytes;
-        try (InputStream in = client.getObject(
-                GetObjectArgs.builder().bucket(bucket).object(key).build())) {
-            bytes = in.readAllBytes();
-        } catch (Exception e) {
-            throw failure(key, "get", e);
-        }
+        byte[] bytes = retrying(key, "get", () -> {
+            try (InputStream in = client.getObject(
+                    GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+                return in.readAllBytes();
+            }
+        });
         verify(key, expectedSha256, Sha256.hex(bytes));
         return bytes;
     }
@@ -164,13 +274,17 @@ public final class ObjectStore implements AutoCloseable {
         Path part = null;
         try {
             Files.createDirectories(dir);
-            part = Files.createTempFile(dir, target.getFileName().toString(), ".part");
-            Sha256.Stored got;
-            try (InputStream in = client.getObject(
-                            GetObjectArgs.builder().bucket(bucket).object(key).build());
-                    OutputStream out = Files.newOutputStream(part)) {
-                got = Sha256.copy(in, out);
-            }
+            Path partFile = Files.createTempFile(dir, target.getFileName().toString(), ".part");
+            part = partFile;
+            Sha256.Stored got = retrying(key, "download", () -> {
+                try (InputStream in = client.getObject(GetObjectArgs.builder()
+                                .bucket(bucket)
+                                .object(key)
+                                .build());
+                        OutputStream out = Files.newOutputStream(partFile)) {
+                    return Sha256.copy(in, out);
+                }
+            });
             verify(key, expectedSha256, got.sha256());
             Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             part = null;
@@ -245,8 +359,21 @@ public final class ObjectStore implements AutoCloseable {
 
     /** Keys of all objects whose key starts with {@code prefix}, in key order. */
     public List<String> list(String prefix) {
-        List<String> keys = new ArrayList<>();
-        try {
+        return list(prefix, retry);
+    }
+
+    /**
+     * {@link #list}, asked once without the retries (for a caller that must answer now, e.g. an HTTP request).
+     *
+     * @throws ObjectStoreException when the store does not answer
+     */
+    public List<String> listNow(String prefix) {
+        return list(prefix, Retry.none());
+    }
+
+    private List<String> list(String prefix, Retry retryPolicy) {
+        List<String> keys = retrying(null, "list '" + prefix + "*'", retryPolicy, () -> {
+            List<String> found = new ArrayList<>();
             for (Result<Item> r : client.listObjects(ListObjectsArgs.builder()
                     .bucket(bucket)
                     .prefix(prefix)
@@ -254,12 +381,11 @@ public final class ObjectStore implements AutoCloseable {
                     .build())) {
                 Item item = r.get();
                 if (!item.isDir()) {
-                    keys.add(item.objectName());
+                    found.add(item.objectName());
                 }
             }
-        } catch (Exception e) {
-            throw failure(null, "list '" + prefix + "*'", e);
-        }
+            return found;
+        });
         keys.sort(null);
         return keys;
     }
@@ -268,14 +394,23 @@ public final class ObjectStore implements AutoCloseable {
         return stat(key).isPresent();
     }
 
+    /**
+     * Whether the object exists, asked once without the retries (for a caller that must answer now, e.g. an HTTP
+     * request).
+     *
+     * @throws ObjectStoreException when the store does not answer
+     */
+    public boolean existsNow(String key) {
+        return stat(key, Retry.none()).isPresent();
+    }
+
     /** Removes the object; removing a missing object is not an error. */
     public void delete(String key) {
-        try {
+        retrying(key, "delete", () -> {
             client.removeObject(
                     RemoveObjectArgs.builder().bucket(bucket).object(key).build());
-        } catch (Exception e) {
-            throw failure(key, "delete", e);
-        }
+            return null;
+        });
     }
 
     @Override
@@ -305,28 +440,29 @@ public final class ObjectStore implements AutoCloseable {
     }
 
     private Optional<StatObjectResponse> stat(String key) {
-        try {
-            return Optional.of(client.statObject(
-                    StatObjectArgs.builder().bucket(bucket).object(key).build()));
-        } catch (ErrorResponseException e) {
-            if (NOT_FOUND.contains(e.errorResponse().code())) {
-                return Optional.empty();
-            }
-            throw failure(key, "stat", e);
-        } catch (Exception e) {
-            throw failure(key, "stat", e);
-        }
+        return stat(key, retry);
     }
 
-    private void upload(String key, InputStream in, long size, String sha) {
-        try {
-            client.putObject(PutObjectArgs.builder().bucket(bucket).object(key).stream(in, size, -1)
-                    .contentType(contentType(key))
-                    .userMetadata(Map.of(SHA256_METADATA, sha))
-                    .build());
-        } catch (Exception e) {
-            throw failure(key, "put", e);
-        }
+    private Optional<StatObjectResponse> stat(String key, Retry r) {
+        return retrying(key, "stat", r, () -> {
+            try {
+                return Optional.of(client.statObject(
+                        StatObjectArgs.builder().bucket(bucket).object(key).build()));
+            } catch (ErrorResponseException e) {
+                if (NOT_FOUND.contains(e.errorResponse().code())) {
+                    return Optional.<StatObjectResponse>empty();
+                }
+                throw e;
+            }
+        });
+    }
+
+    private Void upload(String key, InputStream in, long size, String sha) throws Exception {
+        client.putObject(PutObjectArgs.builder().bucket(bucket).object(key).stream(in, size, -1)
+                .contentType(contentType(key))
+                .userMetadata(Map.of(SHA256_METADATA, sha))
+                .build());
+        return null;
     }
 
     private ObjectStoreException failure(String key, String operation, Exception e) {

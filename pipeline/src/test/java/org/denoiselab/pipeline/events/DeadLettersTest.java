@@ -51,6 +51,30 @@ class DeadLettersTest {
         assertEquals(letter, DeadLetter.decode(out.value()));
     }
 
+    /** the reported case: a 790 KB request would make a letter over the broker's 1 MiB; it keeps a prefix */
+    @Test
+    void aLargeOriginalKeepsABoundedPrefixWithItsSizeAndSha256() {
+        byte[] original = new byte[790 * 1024];
+        new java.util.Random(1).nextBytes(original);
+        ConsumerRecord<String, byte[]> rec =
+                new ConsumerRecord<>(Topics.EXPERIMENTS, 0, 9L, "k".repeat(5000), original);
+        DeadLetter letter = DeadLetters.of(rec, "$: invalid JSON ".repeat(1000));
+        byte[] json = Json.encode(letter);
+        assertEquals(true, json.length <= DeadLetters.MAX_LETTER_BYTES, json.length + " bytes");
+        assertEquals(true, json.length < 1024 * 1024 / 4, json.length + " bytes, well under the broker's 1 MiB");
+        DeadLetter back = DeadLetter.decode(json);
+        assertEquals(true, back.keptPrefixOnly());
+        assertEquals((long) original.length, back.originalSizeBytes());
+        assertEquals(org.denoiselab.pipeline.store.Sha256.hex(original), back.originalSha256());
+        assertArrayEquals(java.util.Arrays.copyOf(original, DeadLetters.MAX_ORIGINAL_BYTES), back.originalValue());
+        assertEquals(true, back.reason().startsWith("original of 808960 bytes, the first 65536 kept; $: invalid"));
+        assertEquals(true, back.key().length() < 1100, "bounded key");
+        // a small original is kept whole, not marked truncated
+        DeadLetter small = DeadLetters.of(new ConsumerRecord<>(Topics.EXPERIMENTS, 0, 1L, "k", new byte[] {1, 2}), "r");
+        assertEquals(false, small.keptPrefixOnly());
+        assertEquals(2L, small.originalSizeBytes());
+    }
+
     @Test
     void tombstonesHaveNoValue() {
         DeadLetter letter = DeadLetters.of(

@@ -53,10 +53,13 @@ class ConsumerLoopTest {
     }
 
     private void start(RecordHandler handler, int maxAttempts) {
+        start(handler, maxAttempts, producer);
+    }
+
+    private void start(RecordHandler handler, int maxAttempts, MockProducer<String, byte[]> out) {
         ConsumerLoop.Options options = new ConsumerLoop.Options(
                 Duration.ofMillis(20), maxAttempts, Duration.ofMillis(10), Duration.ofSeconds(5));
-        loop = new ConsumerLoop(
-                TOPIC, "group", () -> consumer, handler, new PipelineProducer(producer), registry, options);
+        loop = new ConsumerLoop(TOPIC, "group", () -> consumer, handler, new PipelineProducer(out), registry, options);
         // the group assigns both partitions at the first poll
         consumer.schedulePollTask(() -> {
             consumer.rebalance(List.of(P0, P1));
@@ -193,6 +196,72 @@ class ConsumerLoopTest {
         assertEquals(1, attempts.get(), "no retry for a record that can never be used");
         DeadLetter letter = DeadLetter.decode(producer.history().get(0).value());
         assertTrue(letter.reason().contains("prediction: unknown value 'q'"), letter.reason());
+    }
+
+    /** a producer whose dead-letter sends fail as {@code error} says (null: they succeed) */
+    static MockProducer<String, byte[]> failingDeadLetters(
+            java.util.function.Function<ProducerRecord<String, byte[]>, RuntimeException> error) {
+        return new MockProducer<>(true, new StringSerializer(), new ByteArraySerializer()) {
+            @Override
+            public synchronized java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> send(
+                    ProducerRecord<String, byte[]> record) {
+                RuntimeException e = error.apply(record);
+                return e == null ? super.send(record) : java.util.concurrent.CompletableFuture.failedFuture(e);
+            }
+        };
+    }
+
+    @Test
+    void aRecordWhoseDeadLetterCannotBeSentIsDroppedAfterItsBudgetAndTheNextIsHandled() throws Exception {
+        AtomicInteger attempts = new AtomicInteger();
+        AtomicBoolean secondHandled = new AtomicBoolean();
+        AtomicInteger sends = new AtomicInteger();
+        MockProducer<String, byte[]> broken = failingDeadLetters(r -> {
+            sends.incrementAndGet();
+            return new org.apache.kafka.common.errors.TimeoutException("dead-letter topic unreachable");
+        });
+        start(
+                (record, cancelled) -> {
+                    if (record.offset() == 0) {
+                        attempts.incrementAndGet();
+                        throw new MessageException("$", "invalid JSON");
+                    }
+                    secondHandled.set(true);
+                },
+                3,
+                broken);
+        add(P0, 0, "bad", "{");
+        add(P0, 1, "good", "{}");
+        await(secondHandled::get, "the record after the undeliverable one is handled");
+        await(() -> Long.valueOf(2).equals(committed(P0)), "both are committed");
+        assertEquals(1, attempts.get(), "the handler is not run again for a retried dead letter");
+        assertEquals(3, sends.get(), "three dead-letter sends, the budget");
+        assertEquals(1.0, counter("pipeline.records.dropped"));
+        assertEquals(0.0, counter("pipeline.records.dead.lettered"));
+        assertTrue(loop.healthy());
+    }
+
+    @Test
+    void aDeadLetterTheBrokerFindsTooLargeIsSentWithSizeAndChecksumOnly() throws Exception {
+        MockProducer<String, byte[]> strict = failingDeadLetters(r -> r.value().length > 2000
+                ? new org.apache.kafka.common.errors.RecordTooLargeException("message too large")
+                : null);
+        start(
+                (record, cancelled) -> {
+                    throw new MessageException("$", "invalid JSON");
+                },
+                3,
+                strict);
+        String big = "x".repeat(5000);
+        add(P0, 0, "big", big);
+        await(() -> Long.valueOf(1).equals(committed(P0)), "the record is committed after its dead letter");
+        DeadLetter letter = DeadLetter.decode(strict.history().get(0).value());
+        assertEquals(5000L, letter.originalSizeBytes());
+        assertEquals(
+                org.denoiselab.pipeline.store.Sha256.hex(big.getBytes(StandardCharsets.UTF_8)),
+                letter.originalSha256());
+        assertTrue(letter.keptPrefixOnly() && letter.originalValue() == null, letter.toString());
+        assertTrue(letter.reason().contains("original of 5000 bytes, none kept; $: invalid JSON"), letter.reason());
     }
 
     @Test

@@ -70,7 +70,8 @@ class ObjectStoreTest {
             port = s.getLocalPort(); // closed again: nothing listens there
         }
         String endpoint = "http://127.0.0.1:" + port;
-        try (ObjectStore store = new ObjectStore(endpoint, "access", "secret-key", "denoise-lab")) {
+        try (ObjectStore store =
+                new ObjectStore(endpoint, "access", "secret-key", "denoise-lab").withRetry(ObjectStore.Retry.none())) {
             String key = ObjectLayout.grid("exp-1-x-p4", 1);
             long t0 = System.nanoTime();
             ObjectStoreException e = assertThrows(ObjectStoreException.class, () -> store.exists(key));
@@ -78,7 +79,34 @@ class ObjectStoreTest {
             assertEquals(key, e.key());
             ObjectStoreException put = assertThrows(ObjectStoreException.class, () -> store.put(key, new byte[] {1}));
             assertTrue(put.getMessage().startsWith("put failed for object '" + key + "'"), put.getMessage());
-            assertTrue(System.nanoTime() - t0 < 10_000_000_000L, "a refused connection must fail fast");
+            assertTrue(System.nanoTime() - t0 < 10_000_000_000L, "without retries a refused connection fails fast");
         }
+    }
+
+    /** an unreachable store is retried with backoff until the retry budget is spent, then named in the error */
+    @Test
+    void anUnreachableStoreIsRetriedWithBackoffThenNamed() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort(); // closed again: connections are refused
+        }
+        ObjectStore store = new ObjectStore("http://127.0.0.1:" + port, "key", "secret-key", "denoise-lab")
+                .withRetry(new ObjectStore.Retry(
+                        java.time.Duration.ofMillis(50),
+                        java.time.Duration.ofMillis(100),
+                        java.time.Duration.ofMillis(600)));
+        long t0 = System.nanoTime();
+        ObjectStoreException e = assertThrows(ObjectStoreException.class, () -> store.put("a/b", new byte[] {1}));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(ms >= 300, "waited " + ms + " ms across its retries");
+        assertTrue(e.getMessage().contains("put failed for object 'a/b'"), e.getMessage());
+        assertTrue(
+                e.getSuppressed().length == 1
+                        && e.getSuppressed()[0].getMessage().startsWith("gave up after"),
+                java.util.Arrays.toString(e.getSuppressed()));
+        ObjectStoreException once = assertThrows(ObjectStoreException.class, store::ping);
+        assertTrue(once.getMessage().contains("ping failed"), once.getMessage());
+        assertTrue(ObjectStore.isTransient(new java.net.ConnectException("refused")));
+        assertTrue(!ObjectStore.isTransient(new IllegalArgumentException("bad")));
     }
 }

@@ -1,27 +1,22 @@
 package org.denoiselab.science.data;
 
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
-import javax.imageio.stream.MemoryCacheImageInputStream;
-import org.denoiselab.science.image.AreaResize;
+import org.denoiselab.science.image.AdmCenterCrop;
+import org.denoiselab.science.image.ImageFiles;
 import org.denoiselab.science.image.Pixels;
 
 /**
- * CelebA aligned faces (img_align_celeba/*.jpg, 178 x 218): center square crop, area-averaged to
- * imageSize x imageSize, 3 channels, unlabelled. 200k images do not fit in memory, so only the sorted
+ * CelebA aligned faces (img_align_celeba/*.jpg, 178 x 218): read by {@link ImageFiles} as RGB, then ADM's
+ * center crop to imageSize x imageSize ({@link AdmCenterCrop}: box halving, bicubic resize, centre square),
+ * 3 channels, unlabelled. 200k images do not fit in memory, so only the sorted
  * file list is held and each image is decoded in {@link #read} (the batch loader overlaps that with training).
  */
 public final class CelebA implements ImageDataset {
@@ -105,42 +100,32 @@ public final class CelebA implements ImageDataset {
         return 1;
     }
 
-    /** decodes, crops and resizes one file; an unreadable or non-JPEG file raises an error naming it */
+    /** decodes, crops and resizes one file; an unreadable file raises an error naming it */
     @Override
     public void read(int index, float[] dst, int offset) {
         Path file = files.get(Objects.checkIndex(index, files.size()));
+        readCropped(file, imageSize, dst, offset);
+    }
+
+    /**
+     * One image file as RGB, ADM-center-cropped to size x size, into dst as [-1, 1] floats (CHW).
+     *
+     * @throws UncheckedIOException wrapping a {@link DataFormatException} that names the file
+     */
+    static void readCropped(Path file, int size, float[] dst, int offset) {
         byte[] pixels;
         try {
-            pixels = AreaResize.centerSquareRgb(decodeJpeg(file), imageSize);
-        } catch (IOException e) {
+            pixels = AdmCenterCrop.apply(ImageFiles.read(file, 3), size).data();
+        } catch (DataFormatException e) {
             throw new UncheckedIOException(e);
+        } catch (IOException e) {
+            String m = e.getMessage() == null ? "" : e.getMessage();
+            String prefix = file + ": ";
+            throw new UncheckedIOException(
+                    new DataFormatException(file, m.startsWith(prefix) ? m.substring(prefix.length()) : m, e));
         }
         for (int i = 0; i < pixels.length; i++) {
             dst[offset + i] = Pixels.fromUint8(pixels[i]);
-        }
-    }
-
-    static BufferedImage decodeJpeg(Path file) throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
-        // a JPEG starts with the SOI marker FF D8 FF; checked here because ImageIO would happily decode a PNG
-        if (bytes.length < 3 || (bytes[0] & 0xff) != 0xff || (bytes[1] & 0xff) != 0xd8 || (bytes[2] & 0xff) != 0xff) {
-            throw new DataFormatException(
-                    file,
-                    "expected a JPEG image (starting with FF D8 FF), found " + bytes.length
-                            + " bytes of something else");
-        }
-        Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName("jpeg");
-        if (!readers.hasNext()) {
-            throw new IllegalStateException("no JPEG decoder in this JVM");
-        }
-        ImageReader reader = readers.next();
-        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
-            reader.setInput(in, true, true);
-            return reader.read(0);
-        } catch (IOException | RuntimeException e) {
-            throw new DataFormatException(file, "expected a decodable JPEG image: " + e.getMessage(), e);
-        } finally {
-            reader.dispose();
         }
     }
 

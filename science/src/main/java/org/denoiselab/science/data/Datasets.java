@@ -66,6 +66,16 @@ public final class Datasets {
                     throw locationError(spec, dir.toString(), e);
                 }
             }
+            case IMAGEFOLDER -> {
+                Path dir = Path.of(requireLocation(
+                        spec,
+                        "a folder with one sub-folder of PNG or JPEG images per class (torchvision ImageFolder)"));
+                try {
+                    return ImageFolder.open(dir, train, spec.imageSize(), spec.limit());
+                } catch (IOException e) {
+                    throw locationError(spec, dir.toString(), e);
+                }
+            }
             case TOY -> {
                 if (spec.toyDim() < 2) {
                     throw new IllegalArgumentException(

@@ -190,6 +190,12 @@ public final class ClassifierExtractor implements FeatureExtractor {
         return FEATURE_DIM;
     }
 
+    /** the channel count of the dataset it was trained on */
+    @Override
+    public int inputChannels() {
+        return channels;
+    }
+
     @Override
     public int numClasses() {
         return classes;

@@ -1,12 +1,16 @@
 package org.denoiselab.science.eval;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import org.denoiselab.science.eval.FeatureStats.Gaussian;
 
 /**
  * The evaluation itself: features of a set of images streamed through an extractor, then FD, IS and (when
- * reference features are at hand) KID.
+ * reference features are at hand) KID. Refuses what it cannot compute (fewer than 2 images, features that are
+ * not finite) with an exception naming the images; warns, and still computes the exact value, when there are
+ * no more images than feature dimensions (the covariance is then singular, see {@link FrechetDistance}).
  */
 public final class Evaluator {
     private static final int CHUNK = 500;
@@ -16,6 +20,8 @@ public final class Evaluator {
     /**
      * Fréchet distance, Inception Score and Kernel Inception Distance of a sample set, each named by its
      * extractor (kidMean and kidStd are NaN without reference features)
+     *
+     * @param warnings what the caller should tell the user (e.g. a singular covariance); empty when none
      */
     public record Scores(
             String fdName,
@@ -26,8 +32,9 @@ public final class Evaluator {
             int samples,
             String kidName,
             double kidMean,
-            double kidStd) {
-        /** key=value lines, e.g. "fd_classifier=..." */
+            double kidStd,
+            List<String> warnings) {
+        /** key=value lines, e.g. "fd_classifier=..."; the warnings are not part of them */
         public String format() {
             String base = String.format(
                     Locale.ROOT,
@@ -50,13 +57,21 @@ public final class Evaluator {
     /** the first {@code keep} features of a set, row-major, for KID */
     public record FeatureSample(float[] features, int count, int dim) {}
 
+    /**
+     * Feature statistics of a set of images.
+     *
+     * @throws IllegalArgumentException when there are fewer than 2 images (no covariance)
+     * @throws IOException              naming the images when they cannot be read or their features are not finite
+     */
     public static FeatureStats statistics(ImageSource images, FeatureExtractor extractor) throws IOException {
+        requireCovariance(images);
         return run(images, extractor, false, 0).stats;
     }
 
     /** statistics of a set and its first {@code keep} features (reference sets: FD needs the first, KID the second) */
     public static FeatureStats statistics(
             ImageSource images, FeatureExtractor extractor, int keep, FeatureSample[] kept) throws IOException {
+        requireCovariance(images);
         Pass p = run(images, extractor, false, keep);
         kept[0] = new FeatureSample(p.features, p.features.length / extractor.featureDim(), extractor.featureDim());
         return p.stats;
@@ -69,6 +84,7 @@ public final class Evaluator {
     /**
      * @param referenceFeatures features of reference images for KID, or null to skip it
      * @throws IllegalArgumentException when the reference has another dimension or there are under 2 samples
+     * @throws IOException              naming the images when they cannot be read or their features are not finite
      */
     public static Scores score(
             ImageSource images, FeatureExtractor extractor, Gaussian reference, FeatureSample referenceFeatures)
@@ -77,10 +93,8 @@ public final class Evaluator {
             throw new IllegalArgumentException("reference statistics have dimension " + reference.dim() + " but the "
                     + extractor.name() + " extractor gives " + extractor.featureDim() + "-d features");
         }
+        requireCovariance(images);
         Pass p = run(images, extractor, true, referenceFeatures == null ? 0 : images.count());
-        if (p.stats.count() < 2) {
-            throw new IllegalArgumentException("need at least 2 samples for a covariance, have " + p.stats.count());
-        }
         FrechetDistance.Result fd = FrechetDistance.compute(p.stats.toGaussian(), reference);
         int splits = Math.min(InceptionScore.DEFAULT_SPLITS, images.count());
         InceptionScore.Result is = InceptionScore.compute(p.logits, images.count(), extractor.numClasses(), splits);
@@ -109,7 +123,36 @@ public final class Evaluator {
                 images.count(),
                 extractor.kidName(),
                 kidMean,
-                kidStd);
+                kidStd,
+                sizeWarnings(images.count(), extractor.featureDim()));
+    }
+
+    /**
+     * The warning for {@code n} samples of {@code dim}-dimensional features when n <= dim: the covariance has
+     * rank at most n - 1, the value is still the exact FD of the two Gaussians, but an estimate from so few
+     * samples is biased upwards and not comparable with one from more samples.
+     */
+    public static List<String> sizeWarnings(long n, int dim) {
+        List<String> out = new ArrayList<>();
+        if (n <= dim) {
+            out.add(String.format(
+                    Locale.ROOT,
+                    "warning: %d samples for %d-dimensional features: the covariance is singular (rank <= %d);"
+                            + " the value is the exact FD of these statistics, but biased upwards and not"
+                            + " comparable with FDs from more samples (use more than %d)",
+                    n,
+                    dim,
+                    n - 1,
+                    dim));
+        }
+        return out;
+    }
+
+    private static void requireCovariance(ImageSource images) {
+        if (images.count() < 2) {
+            throw new IllegalArgumentException(images.describe() + ": " + images.count()
+                    + " image(s); feature statistics need at least 2 (a covariance)");
+        }
     }
 
     private record Pass(FeatureStats stats, float[] logits, float[] features) {}
@@ -129,14 +172,27 @@ public final class Evaluator {
             byte[] batch = images.read(from, rows);
             FeatureExtractor.Features f =
                     extractor.extract(batch, rows, images.channels(), images.height(), images.width(), withLogits);
+            requireFinite(images, extractor, "features", f.features(), from, d);
             stats.add(f.features(), rows);
             if (from < kept) {
                 System.arraycopy(f.features(), 0, features, from * d, Math.min(rows, kept - from) * d);
             }
             if (withLogits) {
+                requireFinite(images, extractor, "logits", f.logits(), from, k);
                 System.arraycopy(f.logits(), 0, logits, from * k, rows * k);
             }
         }
         return new Pass(stats, logits, features);
+    }
+
+    private static void requireFinite(
+            ImageSource images, FeatureExtractor extractor, String what, float[] values, int from, int width)
+            throws Npy.NonFiniteException {
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                throw new Npy.NonFiniteException(images.describe() + ": the " + extractor.name() + " extractor's "
+                        + what + " of image " + (from + i / width) + " hold " + values[i]);
+            }
+        }
     }
 }

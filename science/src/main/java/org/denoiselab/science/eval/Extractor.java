@@ -11,6 +11,15 @@ public enum Extractor implements Choice {
     /** no scores (the toy study measures distances to the spiral instead) */
     NONE;
 
+    /** the dimension of its features (the covariance is featureDim x featureDim); 0 for none */
+    public int featureDim() {
+        return switch (this) {
+            case CLASSIFIER -> ClassifierExtractor.FEATURE_DIM;
+            case INCEPTION -> InceptionExtractor.FEATURE_DIM;
+            case NONE -> 0;
+        };
+    }
+
     @Override
     public String label() {
         return name().toLowerCase(java.util.Locale.ROOT);

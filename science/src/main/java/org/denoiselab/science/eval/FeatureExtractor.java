@@ -14,6 +14,14 @@ public interface FeatureExtractor extends AutoCloseable {
     int numClasses();
 
     /**
+     * The channel count image files are converted to before extraction (1 grey, 3 RGB), or 0 when either is
+     * taken as it is.
+     */
+    default int inputChannels() {
+        return 0;
+    }
+
+    /**
      * Features (n x featureDim, row-major) and, when asked, logits (n x numClasses) of a uint8
      * batch; {@code images} holds n * c * h * w bytes, each an unsigned value 0..255.
      */

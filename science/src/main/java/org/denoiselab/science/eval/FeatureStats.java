@@ -151,7 +151,13 @@ public final class FeatureStats {
             Npz.write(file, arrays);
         }
 
-        /** reads pytorch-fid / clean-fid style statistics (keys mu and sigma) */
+        /**
+         * Reads pytorch-fid / clean-fid style statistics: arrays mu (d) and sigma (d, d), float32 or float64,
+         * any byte or memory order.
+         *
+         * @throws IOException naming the file and the array when a key is missing, a shape is wrong, or a
+         *     value is NaN or infinite ({@link Npy.NonFiniteException})
+         */
         public static Gaussian load(Path file) throws IOException {
             Map<String, Npy.Array> arrays = Npz.read(file);
             Npy.Array mu = arrays.get("mu");
@@ -163,10 +169,15 @@ public final class FeatureStats {
                 throw new IOException(file + ": 'mu' must be 1-D, has shape " + java.util.Arrays.toString(mu.shape()));
             }
             long d = mu.shape()[0];
+            if (d < 1) {
+                throw new IOException(file + ": 'mu' is empty (shape " + java.util.Arrays.toString(mu.shape()) + ")");
+            }
             if (sigma.shape().length != 2 || sigma.shape()[0] != d || sigma.shape()[1] != d) {
                 throw new IOException(file + ": 'sigma' must have shape (" + d + ", " + d + "), has "
                         + java.util.Arrays.toString(sigma.shape()));
             }
+            mu.requireFinite(file.toString(), "mu");
+            sigma.requireFinite(file.toString(), "sigma");
             return new Gaussian(mu.asDoubles(), sigma.asDoubles());
         }
     }

@@ -39,7 +39,7 @@ public final class FrechetDistance {
     private FrechetDistance() {}
 
     /**
-     * @throws IllegalArgumentException when the dimensions differ or a covariance has NaN or infinite entries
+     * @throws IllegalArgumentException when the dimensions differ or a mean or covariance has NaN or infinite entries
      */
     public static Result compute(Gaussian a, Gaussian b) {
         if (a.dim() != b.dim()) {
@@ -47,6 +47,8 @@ public final class FrechetDistance {
                     + " (statistics from different extractors?)");
         }
         int n = a.dim();
+        requireFinite(a.mu(), "first mean");
+        requireFinite(b.mu(), "second mean");
         double meanTerm = 0;
         for (int i = 0; i < n; i++) {
             double d = a.mu()[i] - b.mu()[i];
@@ -152,9 +154,14 @@ public final class FrechetDistance {
     }
 
     private static void requireFinite(DMatrixRMaj s, String which) {
-        for (double v : s.data) {
-            if (!Double.isFinite(v)) {
-                throw new IllegalArgumentException("the " + which + " covariance holds NaN or infinite values");
+        requireFinite(s.data, which + " covariance");
+    }
+
+    private static void requireFinite(double[] values, String which) {
+        for (int i = 0; i < values.length; i++) {
+            if (!Double.isFinite(values[i])) {
+                throw new IllegalArgumentException(
+                        "the " + which + " holds " + values[i] + " at flat index " + i + " (NaN or infinite)");
             }
         }
     }

@@ -1,18 +1,16 @@
 package org.denoiselab.science.eval;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 import org.denoiselab.science.data.ImageDataset;
+import org.denoiselab.science.image.ImageFiles;
 
 /**
  * Images to evaluate, read in chunks as uint8 N x C x H x W: a sample batch saved as .npy (uint8, or
- * float in [-1, 1] converted as saved PNGs are), a folder of PNGs (grey or RGB, all one size), or a
- * dataset split.
+ * float in [-1, 1] converted as saved PNGs are), a folder of PNG or JPEG files (all one size, each decoded
+ * and converted to one channel count by {@link ImageFiles}), or a dataset split.
  */
 public interface ImageSource {
     int count();
@@ -26,10 +24,27 @@ public interface ImageSource {
     /** images [from, from + rows) as uint8 bytes, CHW per image */
     byte[] read(int from, int rows) throws IOException;
 
-    /** a .npy batch file or a folder of .png files */
+    /** what the images are, for messages: a file or folder name, "dataset fmnist" */
+    default String describe() {
+        return "images";
+    }
+
+    /** a .npy batch file or a folder of image files, each in its own channel count (see {@link #open(Path, int)}) */
     static ImageSource open(Path path) throws IOException {
+        return open(path, 0);
+    }
+
+    /**
+     * A .npy batch file or a folder of image files.
+     *
+     * @param channels what a folder's images are converted to: 1 (grey) or 3 (RGB) by Pillow's formulas, or 0
+     *     for the first image's own; a .npy batch keeps its own
+     * @throws IOException naming the file: missing, unreadable, the wrong shape, or a float batch holding NaN or
+     *     infinity ({@link Npy.NonFiniteException})
+     */
+    static ImageSource open(Path path, int channels) throws IOException {
         if (Files.isDirectory(path)) {
-            return new PngFolder(path);
+            return new Folder(path, channels);
         }
         if (!Files.isRegularFile(path)) {
             throw new IOException(path + ": no such file or folder of samples");
@@ -43,7 +58,16 @@ public interface ImageSource {
             throw new IllegalArgumentException(
                     "batch holds " + data.length + " bytes, expected " + n + " x " + c + " x " + h + " x " + w);
         }
-        return new InMemory(data, n, c, h, w);
+        return new InMemory(data, n, c, h, w, "batch");
+    }
+
+    /** as {@link #ofBytes(byte[], int, int, int, int)}, named in messages by {@code name} */
+    static ImageSource ofBytes(byte[] data, int n, int c, int h, int w, String name) {
+        if ((long) n * c * h * w != data.length) {
+            throw new IllegalArgumentException(
+                    name + " holds " + data.length + " bytes, expected " + n + " x " + c + " x " + h + " x " + w);
+        }
+        return new InMemory(data, n, c, h, w, name);
     }
 
     /** a dataset's images quantised to 8 bits exactly as generated samples are (SampleImages.toUint8) */
@@ -70,6 +94,11 @@ public interface ImageSource {
             }
 
             @Override
+            public String describe() {
+                return "dataset " + data.name();
+            }
+
+            @Override
             public byte[] read(int from, int rows) {
                 int sample = data.sampleLength();
                 float[] x = new float[rows * sample];
@@ -82,7 +111,8 @@ public interface ImageSource {
     }
 
     /** a whole batch held in memory */
-    record InMemory(byte[] data, int count, int channels, int height, int width) implements ImageSource {
+    record InMemory(byte[] data, int count, int channels, int height, int width, String describe)
+            implements ImageSource {
         @Override
         public byte[] read(int from, int rows) {
             int sample = channels * height * width;
@@ -102,6 +132,7 @@ public interface ImageSource {
         if (a.type() == Npy.Type.UINT8) {
             data = a.data();
         } else {
+            a.requireFinite(file.toString(), "samples");
             double[] v = a.asDoubles();
             float[] f = new float[v.length];
             for (int i = 0; i < v.length; i++) {
@@ -109,46 +140,30 @@ public interface ImageSource {
             }
             data = SampleImages.toUint8(f);
         }
-        return ofBytes(data, (int) s[0], (int) s[1], (int) s[2], (int) s[3]);
+        return ofBytes(data, (int) s[0], (int) s[1], (int) s[2], (int) s[3], file.toString());
     }
 
-    /** PNG files of a folder in name order, decoded when read */
-    final class PngFolder implements ImageSource {
+    /**
+     * The PNG and JPEG files of a folder (not its sub-folders) in name order, decoded when read by
+     * {@link ImageFiles} and converted to one channel count; all must have the first one's size.
+     */
+    final class Folder implements ImageSource {
+        private final Path dir;
         private final List<Path> files;
         private final int c;
         private final int h;
         private final int w;
 
-        PngFolder(Path dir) throws IOException {
-            try (Stream<Path> s = Files.list(dir)) {
-                files = s.filter(p -> p.getFileName().toString().toLowerCase().endsWith(".png"))
-                        .sorted()
-                        .toList();
-            }
+        Folder(Path dir, int channels) throws IOException {
+            this.dir = dir;
+            files = ImageFiles.list(dir);
             if (files.isEmpty()) {
-                throw new IOException(dir + ": folder holds no .png files");
+                throw new IOException(dir + ": folder holds no .png, .jpg or .jpeg files");
             }
-            BufferedImage first = decode(files.get(0));
-            c = channelsOf(first);
-            h = first.getHeight();
-            w = first.getWidth();
-        }
-
-        private static BufferedImage decode(Path file) throws IOException {
-            BufferedImage img;
-            try {
-                img = ImageIO.read(file.toFile());
-            } catch (IOException | RuntimeException e) {
-                throw new IOException(file + ": unreadable image: " + e.getMessage(), e);
-            }
-            if (img == null) {
-                throw new IOException(file + ": unreadable image (not a PNG ImageIO can decode)");
-            }
-            return img;
-        }
-
-        private static int channelsOf(BufferedImage img) {
-            return img.getRaster().getNumBands() == 1 ? 1 : 3;
+            ImageFiles.UInt8Image first = ImageFiles.read(files.get(0), channels);
+            c = first.channels();
+            h = first.height();
+            w = first.width();
         }
 
         @Override
@@ -172,29 +187,27 @@ public interface ImageSource {
         }
 
         @Override
+        public String describe() {
+            return dir.toString();
+        }
+
+        /** the file behind image {@code index} */
+        public Path file(int index) {
+            return files.get(index);
+        }
+
+        @Override
         public byte[] read(int from, int rows) throws IOException {
-            int plane = h * w;
-            byte[] out = new byte[rows * c * plane];
+            int sample = c * h * w;
+            byte[] out = new byte[rows * sample];
             for (int r = 0; r < rows; r++) {
                 Path file = files.get(from + r);
-                BufferedImage img = decode(file);
-                if (img.getWidth() != w || img.getHeight() != h || channelsOf(img) != c) {
-                    throw new IOException(file + ": image is " + channelsOf(img) + " x " + img.getHeight() + " x "
-                            + img.getWidth() + ", expected " + c + " x " + h + " x " + w + " like " + files.get(0));
+                ImageFiles.UInt8Image img = ImageFiles.read(file, c);
+                if (img.width() != w || img.height() != h) {
+                    throw new IOException(file + ": image is " + img.width() + " x " + img.height() + " px, expected "
+                            + w + " x " + h + " like " + files.get(0).getFileName());
                 }
-                int o = r * c * plane;
-                for (int y = 0; y < h; y++) {
-                    for (int x = 0; x < w; x++) {
-                        if (c == 1) {
-                            out[o + y * w + x] = (byte) img.getRaster().getSample(x, y, 0);
-                        } else {
-                            int rgb = img.getRGB(x, y);
-                            out[o + y * w + x] = (byte) (rgb >> 16);
-                            out[o + plane + y * w + x] = (byte) (rgb >> 8);
-                            out[o + 2 * plane + y * w + x] = (byte) rgb;
-                        }
-                    }
-                }
+                System.arraycopy(img.data(), 0, out, r * sample, sample);
             }
             return out;
         }

@@ -72,6 +72,12 @@ public final class InceptionExtractor implements FeatureExtractor {
         return featureDim;
     }
 
+    /** RGB, as pytorch-fid reads image files ({@code Image.open(f).convert("RGB")}) */
+    @Override
+    public int inputChannels() {
+        return 3;
+    }
+
     @Override
     public int numClasses() {
         return classes;

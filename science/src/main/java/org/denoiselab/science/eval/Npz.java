@@ -17,8 +17,9 @@ import java.util.zip.ZipOutputStream;
 
 /**
  * NumPy's .npz: a zip archive holding one {@code <key>.npy} per array. Written uncompressed like
- * {@code np.savez}; read whether stored or deflated ({@code np.savez_compressed}, which pytorch-fid
- * uses for its published statistics).
+ * {@code np.savez}; read whether stored or deflated ({@code np.savez_compressed}, which pytorch-fid and
+ * clean-fid use for their published statistics). Each array is read by {@link Npy#read(InputStream, String)}
+ * (either byte order, C or Fortran order); errors name the file and the key: "ref.npz, key 'mu': ...".
  */
 public final class Npz {
     private Npz() {}
@@ -42,7 +43,12 @@ public final class Npz {
         }
     }
 
-    /** every array in the archive, keyed without the .npy suffix, in archive order */
+    /**
+     * Every array in the archive, keyed without the .npy suffix, in archive order.
+     *
+     * @throws IOException naming the file (and the key) when it is missing, not a zip archive, or holds an
+     *     array {@link Npy} refuses
+     */
     public static Map<String, Npy.Array> read(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new IOException(file + ": no such .npz file");
@@ -57,7 +63,8 @@ public final class Npz {
                     continue;
                 }
                 try (InputStream in = zip.getInputStream(entry)) {
-                    arrays.put(name.substring(0, name.length() - 4), Npy.read(in, file + "!" + name));
+                    String key = name.substring(0, name.length() - 4);
+                    arrays.put(key, Npy.read(in, file + ", key '" + key + "'"));
                 }
             }
         } catch (ZipException e) {

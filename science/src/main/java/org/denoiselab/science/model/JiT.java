@@ -32,7 +32,9 @@ public final class JiT extends Denoiser {
     static final String EMBED_2_BIAS = "x_embedder.proj2.bias";
     static final String EMBED = "x_embedder.proj.weight";
     static final String EMBED_BIAS = "x_embedder.proj.bias";
-    static final String LABEL_TABLE = "y_embedder.embedding_table.weight";
+    /** the class embedding table (classes + 1 rows, the last the null class) */
+    public static final String LABEL_TABLE = "y_embedder.embedding_table.weight";
+
     static final String IN_CONTEXT_POSITIONS = "in_context_posemb";
     private static final float NORM_EPS = 1e-6f;
     private static final int TIME_FEATURES = 256;

@@ -45,7 +45,7 @@ public final class SamplingModel implements AutoCloseable {
                     shape.channels(),
                     shape.height(),
                     shape.width(),
-                    shape.numClasses(),
+                    shape.numClasses() > 0 ? shape.numClasses() : classesOf(checkpoint),
                     spec.train().seed());
             model.setPrecision(spec.train().precision());
             checkpoint.copy(Checkpoint.EMA, model.params());
@@ -60,6 +60,20 @@ public final class SamplingModel implements AutoCloseable {
             manager.close();
             throw e;
         }
+    }
+
+    /**
+     * The real classes of a checkpoint's model, from its label table (classes + 1 rows, the last the null
+     * class): for datasets whose class count is known only from the data (imagefolder).
+     */
+    static int classesOf(Checkpoint checkpoint) {
+        Checkpoint.Tensor table = checkpoint.section(Checkpoint.EMA).get(org.denoiselab.science.model.JiT.LABEL_TABLE);
+        if (table == null || table.shape().length != 2 || table.shape()[0] < 2) {
+            throw new IllegalArgumentException(
+                    "checkpoint has no label table " + org.denoiselab.science.model.JiT.LABEL_TABLE
+                            + " to count the classes of dataset.kind imagefolder");
+        }
+        return (int) table.shape()[0] - 1;
     }
 
     /** n samples with the run's sampling settings (seeded), C*H*W floats each in model space */

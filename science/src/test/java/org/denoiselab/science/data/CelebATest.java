@@ -96,6 +96,9 @@ class CelebATest {
                     if (Math.abs(y - 15.5) < 2 || Math.abs(x - 15.5) < 2) {
                         continue; // averaged across a quadrant edge
                     }
+                    if (y < 2 || y > 29) {
+                        continue; // ADM crops the resized 32 x 39 picture: its first and last rows touch the bands
+                    }
                     int expected = quadrant[y < 16 ? 0 : 1][x < 16 ? 0 : 1];
                     // a red band leaking in (wrong crop) would push R up and G, B down by far more than 10
                     assertEquals(expected, Pixels.toUint8(v), 10, "c=" + c + " y=" + y + " x=" + x);
@@ -133,7 +136,7 @@ class CelebATest {
     }
 
     @Test
-    void nonJpegAndCorruptFilesAreNamedWhenRead() throws IOException {
+    void corruptFilesAreNamedWhenReadAndAPngNamedJpgReadsAsPillowWould() throws IOException {
         Path dir = folderWithFaces(1);
         Path png = dir.resolve("000002.jpg");
         ImageIO.write(face(0), "png", png.toFile());
@@ -144,13 +147,9 @@ class CelebATest {
         CelebA data = CelebA.open(dir, 32, 0);
         assertEquals(3, data.size());
         float[] img = new float[data.sampleLength()];
-        UncheckedIOException notJpeg = assertThrows(UncheckedIOException.class, () -> data.read(1, img, 0));
-        assertInstanceOf(DataFormatException.class, notJpeg.getCause());
-        assertTrue(
-                notJpeg.getMessage().contains("000002.jpg")
-                        && notJpeg.getMessage().contains("expected a JPEG"),
-                notJpeg.getMessage());
+        data.read(1, img, 0); // the content decides, not the name, as in Pillow
         UncheckedIOException broken = assertThrows(UncheckedIOException.class, () -> data.read(2, img, 0));
+        assertInstanceOf(DataFormatException.class, broken.getCause());
         assertTrue(broken.getMessage().contains("000003.jpg"), broken.getMessage());
     }
 

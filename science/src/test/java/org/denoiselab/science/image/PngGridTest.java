@@ -30,7 +30,7 @@ class PngGridTest {
         return x;
     }
 
-    private static void assertGridHolds(PngImages.UInt8Image grid, float[] x, int n, int c, int h, int w, int cols) {
+    private static void assertGridHolds(ImageFiles.UInt8Image grid, float[] x, int n, int c, int h, int w, int cols) {
         int pad = PngGrid.PADDING;
         for (int k = 0; k < n; k++) {
             int x0 = pad + (k % cols) * (w + pad);
@@ -63,7 +63,8 @@ class PngGridTest {
         BufferedImage back = ImageIO.read(new ByteArrayInputStream(png.toByteArray()));
         assertEquals(cols * (10 + 2) + 2, back.getWidth());
         assertEquals(3 * (8 + 2) + 2, back.getHeight(), "7 images in 3 columns take 3 rows");
-        PngImages.UInt8Image grid = PngImages.toUint8(back);
+        Path file = Files.write(dir.resolve("rgb.png"), png.toByteArray());
+        ImageFiles.UInt8Image grid = ImageFiles.read(file);
         assertEquals(3, grid.channels());
         assertGridHolds(grid, x, n, 3, 8, 10, cols);
     }
@@ -79,7 +80,7 @@ class PngGridTest {
         try (OutputStream out = Files.newOutputStream(file)) {
             PngGrid.write(x, n, 1, 28, 28, 2, out);
         }
-        PngImages.UInt8Image grid = PngImages.read(file);
+        ImageFiles.UInt8Image grid = ImageFiles.read(file);
         assertEquals(1, grid.channels());
         assertEquals(2 * 30 + 2, grid.width());
         assertEquals(2 * 30 + 2, grid.height());
@@ -87,7 +88,7 @@ class PngGridTest {
         assertEquals(0, grid.at(0, 2, 2));
         assertEquals(255, grid.at(0, 2, 3));
         assertEquals(0, grid.at(0, 2, 4), "NaN is drawn black");
-        assertEquals(List.of(file), PngImages.list(dir));
+        assertEquals(List.of(file), ImageFiles.list(dir));
     }
 
     @Test
@@ -99,7 +100,7 @@ class PngGridTest {
     @Test
     void unreadableFileIsNamed() throws IOException {
         Path bogus = Files.writeString(dir.resolve("bogus.png"), "not a png");
-        IOException e = assertThrows(IOException.class, () -> PngImages.read(bogus));
+        IOException e = assertThrows(IOException.class, () -> ImageFiles.read(bogus));
         assertTrue(e.getMessage().contains("bogus.png"), e.getMessage());
     }
 }
