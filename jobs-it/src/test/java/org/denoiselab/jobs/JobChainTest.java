@@ -125,7 +125,7 @@ class JobChainTest {
         RecordingSink sink = new RecordingSink();
         RunSpec outside = fmnistRun("""
                 {"schemaVersion": 1, "experimentId": "exp-roots", "preset": "quick",
-                 "dataset": {"location": "/usr/share/datasets/fashion-mnist", "limit": 64}}""");
+                 "dataset": {"location": "/usr/share/datasets/fashion-mnist", "limit": 64}, "train": {"batchSize": 32}}""");
         TrainJob.Result result = new TrainJob(store, settings.withDataRoots(roots)).run(outside, sink, () -> false);
         assertEquals(TrainJob.Outcome.FAILED, result.outcome());
         assertTrue(
