@@ -382,6 +382,8 @@ class ReliabilityEndToEndTest {
         return HTTP.send(
                 HttpRequest.newBuilder(URI.create(url))
                         .header("Content-Type", "application/json")
+                        // authenticated: the fuzz is about the request, not about who sends it
+                        .header("Authorization", "Bearer " + services.apiToken())
                         .timeout(Duration.ofSeconds(30))
                         // a body over the limit is answered 413 from its Content-Length, before it is sent
                         .expectContinue(body.length > org.denoiselab.experiment.Experiments.MAX_REQUEST_BYTES)
