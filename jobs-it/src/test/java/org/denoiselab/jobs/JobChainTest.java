@@ -310,6 +310,25 @@ class JobChainTest {
         }
     }
 
+    /** a store from before KID (statistics without reference features) gets its reference again, with KID */
+    @Test
+    @Order(6)
+    void referenceStatisticsWithoutFeaturesAreComputedAgainForKid() throws Exception {
+        assertNotNull(samples, "needs the sampling test");
+        String features = ObjectLayout.referenceFeatures("fmnist", "classifier");
+        String stats = ObjectLayout.stats("fmnist", "classifier");
+        String statsSha = store.stored(stats).orElseThrow().sha256();
+        store.delete(features);
+        store.delete(ObjectLayout.evaluation(spec.runId(), samples.epoch(), "classifier"));
+        try (EvalJob job = new EvalJob(store, settings)) {
+            EvaluationEvent e = job.handle(samples).orElseThrow();
+            assertEquals("kid_classifier", e.kidMetric());
+            assertTrue(e.kid() != null && Double.isFinite(e.kid()), "kid " + e.kid());
+        }
+        assertTrue(store.exists(features), "the features are stored again");
+        assertEquals(statsSha, store.stored(stats).orElseThrow().sha256(), "the same statistics");
+    }
+
     @Test
     @Order(6)
     void toyRunsAreSampledAsPointsAndScoredByTheirDistanceToTheSpiral() throws Exception {

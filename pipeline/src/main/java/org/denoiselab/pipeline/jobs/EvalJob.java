@@ -309,7 +309,7 @@ public final class EvalJob implements AutoCloseable {
      * The run's reference: its own statistics file (an absolute path, under the settings' data roots when
      * they are set) or object when it names one (no features, so no KID), else the dataset's test-split
      * statistics and first {@value #REFERENCE_FEATURES} features under this extractor, computed and stored
-     * the first time.
+     * the first time (and again when a store from before KID holds the statistics without the features).
      *
      * @throws MessageException for a local file outside the data roots (the record cannot be used)
      */
@@ -334,12 +334,18 @@ public final class EvalJob implements AutoCloseable {
             reference = new Reference(Gaussian.load(Path.of(named)), null);
         } else {
             Optional<ObjectStore.Stored> stored = store.stored(key);
-            if (stored.isPresent()) {
+            boolean own = !key.equals(named);
+            if (stored.isPresent() && own && !store.exists(ObjectLayout.referenceFeatures(label, extractorName))) {
+                // statistics stored before KID kept reference features: computed again, now with the features,
+                // so an old store does not silently lose KID (same classifier and images: the same statistics)
+                LOG.info("reference {} has no features for KID: computing it again", key);
+                reference = computeReference(spec.dataset(), extractor, key, label, extractorName);
+            } else if (stored.isPresent()) {
                 Gaussian statistics = JobSupport.withTempFile(".npz", tmp -> {
                     store.download(key, stored.get().sha256(), tmp);
                     return Gaussian.load(tmp);
                 });
-                reference = new Reference(statistics, key.equals(named) ? null : storedFeatures(label, extractorName));
+                reference = new Reference(statistics, own ? storedFeatures(label, extractorName) : null);
             } else if (key.equals(named)) {
                 throw new IOException("evaluation.referenceStats '" + named
                         + "' is neither a file nor an object in bucket '" + store.bucket() + "'");
