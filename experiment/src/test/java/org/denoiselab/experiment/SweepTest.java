@@ -69,24 +69,24 @@ class SweepTest {
         List<RunSpec> runs = expand("{\"experimentId\": \"exp-1a2b\", \"preset\": \"fmnist\"}");
         assertEquals(
                 List.of(
-                        "exp-1a2b-x-p4",
+                        "exp-1a2b-x-p7",
                         "exp-1a2b-x-p28",
-                        "exp-1a2b-eps-p4",
+                        "exp-1a2b-eps-p7",
                         "exp-1a2b-eps-p28",
-                        "exp-1a2b-v-p4",
+                        "exp-1a2b-v-p7",
                         "exp-1a2b-v-p28"),
                 ids(runs));
         RunSpec r = runs.get(0);
         assertEquals("exp-1a2b", r.experimentId());
         assertEquals(new RunSpec.DatasetSpec(DatasetKind.FMNIST, null, 28, 0, 6144), r.dataset());
-        assertEquals(new RunSpec.ModelSpec(Arch.JIT, JitSize.T, 4, 128, 0, 0), r.model());
+        assertEquals(new RunSpec.ModelSpec(Arch.JIT, JitSize.T, 7, 128, 0, 0), r.model());
         assertEquals(Method.FLOW, r.method());
         assertEquals(Prediction.X, r.prediction());
         assertEquals(LossSpace.V, r.loss());
-        assertEquals(3, r.train().epochs());
+        assertEquals(9, r.train().epochs());
         assertEquals(128, r.train().batchSize());
-        assertEquals(2e-4, r.train().learningRate());
-        assertEquals(1, r.train().checkpointEvery());
+        assertEquals(5e-4, r.train().learningRate());
+        assertEquals(3, r.train().checkpointEvery());
         assertEquals("logit_normal", r.train().timeSampling().label());
         assertEquals(-0.8, r.train().tMean());
         assertEquals(0.8, r.train().tStd());
@@ -197,7 +197,7 @@ class SweepTest {
     @Test
     void ddpmForcesEpsPredictionEpsLossAndAncestralSampling() {
         List<RunSpec> runs = expand("{\"experimentId\": \"d\", \"preset\": \"fmnist\", \"method\": \"ddpm\"}");
-        assertEquals(List.of("d-ddpm-p4", "d-ddpm-p28"), ids(runs));
+        assertEquals(List.of("d-ddpm-p7", "d-ddpm-p28"), ids(runs));
         for (RunSpec r : runs) {
             assertEquals(Method.DDPM, r.method());
             assertEquals(Prediction.EPS, r.prediction());
