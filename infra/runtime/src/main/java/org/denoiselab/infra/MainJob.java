@@ -230,7 +230,7 @@ public final class MainJob implements Callable<Integer> {
                 "is metric",
                 "is",
                 "kid metric",
-                "kid x1e3",
+                "kid",
                 "samples",
                 "loss");
         List<String> grids = new ArrayList<>();
@@ -253,10 +253,8 @@ public final class MainJob implements Callable<Integer> {
                     last.path("isMetric").asText(),
                     num(last.path("isMean"), "%.3f"),
                     last.path("kidMetric").asText("-"),
-                    last.path("kid").isNumber()
-                            ? String.format(
-                                    Locale.ROOT, "%.2f", 1e3 * last.path("kid").asDouble())
-                            : "-",
+                    // raw: the x1000 habit belongs to Inception features; a classifier's are scaled otherwise
+                    num(last.path("kid"), "%.4g"),
                     last.path("numSamples").asInt(),
                     num(last.path("trainLoss"), "%.4f"));
             for (JsonNode ev : run.path("epochs")) {
@@ -265,7 +263,7 @@ public final class MainJob implements Callable<Integer> {
         }
         System.out.println();
         System.out.println("FD/IS/KID are computed in the feature space named in the table (fd_classifier: the"
-                + " project's Fashion-MNIST classifier, not Inception FID); KID (unbiased, 100 subsets) is shown x 1000;"
+                + " project's Fashion-MNIST classifier, not Inception FID); KID (unbiased, 100 subsets) is in that space's units too;"
                 + " samples = images generated per evaluation.");
         System.out.println("grids, one per checkpoint epoch (object keys in bucket denoise-lab; files under "
                 + data.resolve("grids") + "):");
