@@ -8,6 +8,9 @@ public final class Models {
     private Models() {}
 
     /**
+     * The spec's JiT with its block switches (RMSNorm, SwiGLU, qk-norm, RoPE, in-context tokens; the baseline
+     * block when it names none), or the toy MLP.
+     *
      * @param channels, height, width the sample shape (C x H x W; the toy's points are 1 x 1 x D)
      * @param numClasses real classes; the label table gets one more row, the null class
      * @param seed       seeds the initial weights
@@ -20,6 +23,7 @@ public final class Models {
                 new JiT(
                         manager,
                         spec.size(),
+                        spec.blockOrBaseline(),
                         channels,
                         height,
                         width,
