@@ -46,7 +46,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The results pages in a real browser (Debian's headless Chromium) against the eval service on a real broker
  * and S3 server, served under a path prefix (quarkus.http.root-path=/lab/eval) to show that every link is
- * relative. One fmnist sweep, prediction x/eps/v by patch 4/28, in every state: three completed, one
+ * relative. One fmnist sweep, prediction x/eps/v by patch 7/28, in every state: three completed, one
  * running, one failed with its reason, one queued. Its events go through the topics and its grids (PNG)
  * through the store exactly as the trainer, sampler and evaluator publish them. Screenshots are kept:
  * target/results-page.png and target/experiments-page.png.
@@ -102,9 +102,9 @@ class ResultsPageBrowserTest {
         assertEquals(String.valueOf(grids), attribute(dom, "data-grids-loaded"), "grids loaded\n" + dom);
         assertEquals("0", attribute(dom, "data-grids-broken"));
         assertTrue(dom.contains("src=\"../objects/runs/"), "relative grid links");
-        // the paper's layout: columns x, eps, v; rows patch 4 and 28 with their token sizes
+        // the paper's layout: columns x, eps, v; rows patch 7 and 28 with their token sizes
         assertTrue(dom.contains("x-prediction") && dom.contains("eps-prediction") && dom.contains("v-prediction"));
-        assertTrue(dom.contains("49 tokens of 16 values") && dom.contains("1 token of 784 values"), "token sizes");
+        assertTrue(dom.contains("16 tokens of 49 values") && dom.contains("1 token of 784 values"), "token sizes");
         // curves: FD, IS, loss; a polyline per run with values (the five runs with a checkpoint)
         assertEquals(3, countOf(dom, "<svg class=\"chart\""), "three charts");
         assertEquals(3 * 5, countOf(dom, "<polyline"), "lines in the charts");
