@@ -158,7 +158,8 @@ class ResultsPageBrowserTest {
 
     private static List<RunSpec> specs() {
         return Experiments.accept(
-                        ("{\"experimentId\": \"" + EXPERIMENT + "\", \"preset\": \"fmnist\"}")
+                        ("{\"experimentId\": \"" + EXPERIMENT + "\", \"preset\": \"fmnist\","
+                                        + " \"train\": {\"epochs\": 3, \"checkpointEvery\": 1}}")
                                 .getBytes(StandardCharsets.UTF_8),
                         location -> true)
                 .runs();
