@@ -21,7 +21,9 @@ import org.denoiselab.science.diffusion.Solver;
 import org.denoiselab.science.diffusion.TimeSampling;
 import org.denoiselab.science.eval.Extractor;
 import org.denoiselab.science.model.Arch;
+import org.denoiselab.science.model.JitBlock;
 import org.denoiselab.science.model.JitSize;
+import org.denoiselab.science.model.JitVariant;
 import org.denoiselab.science.model.Precision;
 import org.denoiselab.science.spec.Choice;
 import org.denoiselab.science.spec.RunSpec;
@@ -62,6 +64,13 @@ public final class TrainBench implements Callable<Integer> {
 
     @Option(names = "--size", defaultValue = "T", description = "JiT size T, S, B or L; default ${DEFAULT-VALUE}")
     String size;
+
+    @Option(
+            names = "--variant",
+            defaultValue = "baseline",
+            description = "JiT block: baseline (the reference's) or paper (RMSNorm, SwiGLU, qk-norm, RoPE, 32"
+                    + " in-context class tokens); default ${DEFAULT-VALUE}")
+    String variant;
 
     @Option(names = "--batch", defaultValue = "128", description = "images per step; default ${DEFAULT-VALUE}")
     int batch;
@@ -128,7 +137,9 @@ public final class TrainBench implements Callable<Integer> {
         Engines.pytorch();
         JniUtils.setNumThreads(threads);
         Precision precision = Choice.parse(Precision.class, precisionName);
-        RunSpec spec = benchSpec(kind, Choice.parse(JitSize.class, size), patch, batch, precision);
+        JitSize jitSize = Choice.parse(JitSize.class, size);
+        JitBlock block = Choice.parse(JitVariant.class, variant).block(jitSize);
+        RunSpec spec = benchSpec(kind, jitSize, block, patch, batch, precision);
         Device device = Engines.defaultDevice();
         boolean onDevice =
                 switch (data) {
@@ -265,13 +276,14 @@ public final class TrainBench implements Callable<Integer> {
         }
     }
 
-    /** The benchmark's run: exactly the reference's model and step. */
-    static RunSpec benchSpec(DatasetKind kind, JitSize size, int patch, int batch, Precision precision) {
+    /** The benchmark's run: exactly the reference's model and step (with the baseline block). */
+    static RunSpec benchSpec(
+            DatasetKind kind, JitSize size, JitBlock block, int patch, int batch, Precision precision) {
         return new RunSpec(
                 "bench",
                 "bench",
                 new RunSpec.DatasetSpec(kind, null, 0, 0, 0),
-                new RunSpec.ModelSpec(Arch.JIT, size, patch, 128, 0, 0),
+                new RunSpec.ModelSpec(Arch.JIT, size, patch, 128, 0, 0, block),
                 Method.FLOW,
                 Prediction.X,
                 LossSpace.V,

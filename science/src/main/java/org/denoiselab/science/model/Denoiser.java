@@ -23,21 +23,11 @@ public abstract class Denoiser implements AutoCloseable {
 
     /**
      * The raw output for noisy samples z [B, C, H, W] at flow times t [B] with class labels [B] (int64;
-     * {@link #numClasses()} is the null class). Results land in z's manager.
+     * {@link #numClasses()} is the null class). Everything the call makes, its result included, lands in
+     * z's manager, whatever the labels' manager: a sampler calls the network hundreds of times in one
+     * batch, and a result left in a longer-lived manager would stay until that batch ends.
      */
-    public final NDArray forward(ParamSet weights, NDArray z, NDArray t, NDArray labels) {
-        return forwardConditioned(weights, z, t, classCondition(weights, labels));
-    }
-
-    /**
-     * What a forward pass needs of the labels [B], computed once so that a sampler calling the network
-     * many times on the same labels does not repeat it (JiT: the label embedding [B, hidden]; null for a
-     * model that ignores labels). In the labels' manager.
-     */
-    public abstract NDArray classCondition(ParamSet weights, NDArray labels);
-
-    /** {@link #forward} with the labels' {@link #classCondition} computed beforehand. */
-    public abstract NDArray forwardConditioned(ParamSet weights, NDArray z, NDArray t, NDArray classCondition);
+    public abstract NDArray forward(ParamSet weights, NDArray z, NDArray t, NDArray labels);
 
     /** the live (trainable) weights */
     public ParamSet params() {

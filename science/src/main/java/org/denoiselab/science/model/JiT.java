@@ -331,14 +331,12 @@ public final class JiT extends Denoiser {
         return new NDArray[] {Tensors.of(manager, cs[0], shape), Tensors.of(manager, cs[1], shape)};
     }
 
-    /** the label embedding [B, hidden] */
     @Override
-    public NDArray classCondition(ParamSet w, NDArray labels) {
-        return Ops.embedding(labels, w.get(LABEL_TABLE));
-    }
-
-    @Override
-    public NDArray forwardConditioned(ParamSet w, NDArray z, NDArray t, NDArray labelEmbedding) {
+    public NDArray forward(ParamSet w, NDArray z, NDArray t, NDArray labels) {
+        // the label embedding [B, hidden], moved to z's manager: the in-context tokens and every later
+        // activation derive from it, and a DJL result lives in its first operand's manager
+        NDArray labelEmbedding = Ops.embedding(labels, w.get(LABEL_TABLE));
+        labelEmbedding.attach(z.getManager());
         long b = z.getShape().get(0);
         int h = hidden;
         int context = blockSpec.inContextTokens();

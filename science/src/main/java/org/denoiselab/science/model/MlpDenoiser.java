@@ -43,12 +43,7 @@ public final class MlpDenoiser extends Denoiser {
 
     /** labels are ignored: the toy data has one class */
     @Override
-    public NDArray classCondition(ParamSet weights, NDArray labels) {
-        return null;
-    }
-
-    @Override
-    public NDArray forwardConditioned(ParamSet w, NDArray z, NDArray t, NDArray classCondition) {
+    public NDArray forward(ParamSet w, NDArray z, NDArray t, NDArray labels) {
         Shape shape = z.getShape();
         NDArray x = Ops.linear(z.reshape(shape.get(0), dim), w.get("input.weight"), w.get("input.bias"))
                 .add(Ops.linear(Ops.timeFeatures(Scalars.mul(t, TIME_SCALE), timeFreqs), w.get("time.weight"), null));

@@ -48,13 +48,12 @@ public final class Sampling {
                     for (int i = 0; i < count; i++) {
                         labels[i] = (start + i) % model.numClasses();
                     }
-                    NDArray y = Tensors.of(s, labels);
                     NDArray noise = s.randomNormal(new Shape(count, shape[0], shape[1], shape[2]));
                     double noiseScale = spec.train().noiseScale();
                     if (noiseScale != 1.0) {
                         noise = Scalars.mul(noise, noiseScale);
                     }
-                    Network net = guided(model, weights, y, sampling);
+                    Network net = guided(model, weights, labels, sampling);
                     NDArray x = spec.method() == Method.DDPM
                             ? new Ddpm().sample(net, noise, sampling.steps(), sampling.clipDenoised())
                             : FlowSampler.sample(net, spec.prediction(), noise, sampling.steps(), sampling.solver());
@@ -66,18 +65,20 @@ public final class Sampling {
     }
 
     /**
-     * The network of one chunk: the class conditions of its labels (and of the null class when guided)
-     * are computed here, once, and reused at every call.
+     * The network of one chunk. Each call makes its label tensors (the classes', and the null class's when
+     * guided) in the call's own manager, the one of {@code z}, so that nothing a call makes outlives its
+     * sampler step.
+     *
+     * @param labels the class of each sample, 0 .. numClasses - 1
      */
-    static Network guided(Denoiser model, ParamSet weights, NDArray labels, RunSpec.SamplingSpec sampling) {
-        NDArray cond = model.classCondition(weights, labels);
+    static Network guided(Denoiser model, ParamSet weights, long[] labels, RunSpec.SamplingSpec sampling) {
+        long[] nullLabels = new long[labels.length];
+        java.util.Arrays.fill(nullLabels, model.numClasses());
+        Network cond = (z, t) -> model.forward(weights, z, t, Tensors.of(z.getManager(), labels));
+        Network uncond = (z, t) -> model.forward(weights, z, t, Tensors.of(z.getManager(), nullLabels));
         double scale = sampling.cfgScale();
         if (scale == 1.0) {
-            return (z, t) -> model.forwardConditioned(weights, z, t, cond);
-        }
-        NDArray nullCond;
-        try (NDArray nullLabels = Scalars.add(labels.zerosLike(), model.numClasses())) {
-            nullCond = model.classCondition(weights, nullLabels);
+            return cond;
         }
         return new Network() {
             @Override
@@ -88,8 +89,8 @@ public final class Sampling {
                 for (int i = 0; i < times.length; i++) {
                     w[i] = sampling.guidedAt(times[i]) ? (float) scale : 1f;
                 }
-                NDArray c = model.forwardConditioned(weights, z, t, cond);
-                NDArray u = model.forwardConditioned(weights, z, t, nullCond);
+                NDArray c = cond.apply(z, t);
+                NDArray u = uncond.apply(z, t);
                 long[] perSample = new long[z.getShape().dimension()];
                 java.util.Arrays.fill(perSample, 1L);
                 perSample[0] = times.length;
@@ -99,11 +100,11 @@ public final class Sampling {
 
             @Override
             public NDArray apply(NDArray z, NDArray t, double time) {
-                NDArray c = model.forwardConditioned(weights, z, t, cond);
+                NDArray c = cond.apply(z, t);
                 if (!sampling.guidedAt(time)) {
                     return c; // scale 1: the unconditional pass would cancel out
                 }
-                NDArray u = model.forwardConditioned(weights, z, t, nullCond);
+                NDArray u = uncond.apply(z, t);
                 return u.add(Scalars.mul(c.sub(u), scale));
             }
         };

@@ -36,14 +36,9 @@ class GuidanceTest {
         }
 
         @Override
-        public NDArray classCondition(ParamSet weights, NDArray labels) {
-            return labels.toType(DataType.FLOAT32, false);
-        }
-
-        @Override
-        public NDArray forwardConditioned(ParamSet weights, NDArray z, NDArray t, NDArray condition) {
+        public NDArray forward(ParamSet weights, NDArray z, NDArray t, NDArray labels) {
             calls++;
-            return z.zerosLike().add(condition.reshape(-1, 1, 1, 1));
+            return z.zerosLike().add(labels.toType(DataType.FLOAT32, false).reshape(-1, 1, 1, 1));
         }
 
         @Override
@@ -64,8 +59,7 @@ class GuidanceTest {
             assertTrue(
                     new RunSpec.SamplingSpec(Solver.EULER, 10, 2, 4, 0, 3.0, 0.0, 1.0, true).guidedAt(0.0),
                     "low = 0 includes t = 0, as the reference's (low == 0) | (t > low)");
-            NDArray labels = Tensors.of(m, new long[] {2, 7});
-            Network net = Sampling.guided(echo, echo.params(), labels, s);
+            Network net = Sampling.guided(echo, echo.params(), new long[] {2, 7}, s);
             NDArray z = m.zeros(new Shape(2, 1, 1, 2));
             NDArray early = m.full(new Shape(2), 0.05f);
             NDArray late = m.full(new Shape(2), 0.5f);
