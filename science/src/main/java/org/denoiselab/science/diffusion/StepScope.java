@@ -2,7 +2,9 @@ package org.denoiselab.science.diffusion;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import java.util.List;
 import java.util.function.UnaryOperator;
+import org.denoiselab.science.tensor.Scoped;
 
 /**
  * Runs one sampler step in its own sub-manager so that everything the step creates (times, network
@@ -19,15 +21,7 @@ final class StepScope {
      *                 untouched; false when z is a previous step's result: it is closed with the step
      */
     static NDArray run(NDManager owner, NDArray z, boolean callerZ, UnaryOperator<NDArray> step) {
-        try (NDManager scope = owner.newSubManager()) {
-            if (callerZ) {
-                z.tempAttach(scope);
-            } else {
-                z.attach(scope);
-            }
-            NDArray next = step.apply(z);
-            next.attach(owner);
-            return next;
-        }
+        return Scoped.run(
+                owner, callerZ ? List.of(z) : List.of(), callerZ ? List.of() : List.of(z), () -> step.apply(z));
     }
 }

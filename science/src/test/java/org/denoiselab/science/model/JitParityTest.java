@@ -16,6 +16,7 @@ import java.util.Map;
 import org.denoiselab.science.diffusion.FlowMatching;
 import org.denoiselab.science.diffusion.LossSpace;
 import org.denoiselab.science.diffusion.Prediction;
+import org.denoiselab.science.tensor.NoGrad;
 import org.denoiselab.science.tensor.Tensors;
 import org.denoiselab.science.util.Engines;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -56,6 +57,7 @@ class JitParityTest {
             }
             double outError = relativeError(out, fx.get("out"));
             assertTrue(outError < TOLERANCE, "forward: relative error " + outError);
+            assertInferenceMatches(model, fx);
             assertEquals(
                     fx.get("loss").getFloat(),
                     loss.getFloat(),
@@ -107,6 +109,7 @@ class JitParityTest {
             }
             double outError = relativeError(out, fx.get("out"));
             assertTrue(outError < TOLERANCE, "forward: relative error " + outError);
+            assertInferenceMatches(model, fx);
             double worst = 0;
             for (Map.Entry<String, NDArray> e : model.params().arrays().entrySet()) {
                 double err = relativeError(e.getValue().getGradient(), fx.get("grad." + e.getKey()));
@@ -115,6 +118,22 @@ class JitParityTest {
             }
             System.out.printf(
                     "parity paper block, patch %d: forward %.2e, worst gradient %.2e%n", patch, outError, worst);
+        }
+    }
+
+    /**
+     * The forward pass a sampler runs (no gradient recorded, each block's intermediates closed as it
+     * ends) gives the fixture's output too, in a call's own manager.
+     */
+    private static void assertInferenceMatches(JiT model, Map<String, NDArray> fx) {
+        try (NoGrad ignored = NoGrad.enter();
+                NDManager call = model.manager().newSubManager()) {
+            NDArray z = fx.get("z").duplicate();
+            z.attach(call);
+            NDArray out = model.forward(model.params(), z, fx.get("t"), fx.get("y"));
+            assertEquals(call, out.getManager());
+            double error = relativeError(out, fx.get("out"));
+            assertTrue(error < TOLERANCE, "forward without gradients: relative error " + error);
         }
     }
 
