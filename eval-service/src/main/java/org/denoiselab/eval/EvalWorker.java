@@ -27,12 +27,15 @@ public class EvalWorker {
     @Inject
     DataRootsSetting dataRoots;
 
-    /** images and epochs of the evaluation classifier's one-off training (per dataset, then kept in the store) */
-    @ConfigProperty(name = "denoise.eval.classifier-images", defaultValue = "20000")
-    int classifierImages;
+    /**
+     * images and epochs of the evaluation classifier's one-off training (per dataset, then kept in the
+     * store); absent: {@link JobSettings#defaults()}'s, which bin/lab scores with too
+     */
+    @ConfigProperty(name = "denoise.eval.classifier-images")
+    Optional<Integer> classifierImages;
 
-    @ConfigProperty(name = "denoise.eval.classifier-epochs", defaultValue = "2")
-    int classifierEpochs;
+    @ConfigProperty(name = "denoise.eval.classifier-epochs")
+    Optional<Integer> classifierEpochs;
 
     /** test images behind the reference statistics (0 = the whole test split) */
     @ConfigProperty(name = "denoise.eval.reference-images", defaultValue = "0")
@@ -55,10 +58,12 @@ public class EvalWorker {
 
     private EvalJob job() {
         if (job == null) {
+            JobSettings defaults = JobSettings.defaults();
             job = new EvalJob(
                     pipeline.store(),
-                    JobSettings.defaults()
-                            .withClassifierBudget(classifierImages, classifierEpochs)
+                    defaults.withClassifierBudget(
+                                    classifierImages.orElse(defaults.classifierTrainImages()),
+                                    classifierEpochs.orElse(defaults.classifierEpochs()))
                             .withReferenceImages(referenceImages)
                             .withInceptionPath(inceptionPath.map(Path::of).orElse(null))
                             .withDataRoots(dataRoots.roots()));
