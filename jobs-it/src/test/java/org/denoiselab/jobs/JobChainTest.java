@@ -380,19 +380,7 @@ class JobChainTest {
                  "dataset": {"toyDim": 8, "limit": 512}, "train": {"epochs": 3, "batchSize": 128}}""");
         RunSpec.TrainSpec t = toy.train();
         // past what a request may ask for: the weights overflow within a few steps
-        RunSpec.TrainSpec absurd = new RunSpec.TrainSpec(
-                t.epochs(),
-                t.batchSize(),
-                1e30,
-                t.warmupSteps(),
-                t.emaDecay(),
-                t.timeSampling(),
-                t.tMean(),
-                t.tStd(),
-                t.noiseScale(),
-                t.labelDropProb(),
-                t.checkpointEvery(),
-                t.seed());
+        RunSpec.TrainSpec absurd = t.withLearningRate(1e30);
         RunSpec diverging = new RunSpec(
                 "diverging-run",
                 toy.experimentId(),

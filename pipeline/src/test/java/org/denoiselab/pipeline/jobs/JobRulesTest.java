@@ -15,6 +15,7 @@ import org.denoiselab.science.diffusion.TimeSampling;
 import org.denoiselab.science.eval.Extractor;
 import org.denoiselab.science.model.Arch;
 import org.denoiselab.science.model.JitSize;
+import org.denoiselab.science.model.Precision;
 import org.denoiselab.science.spec.Choice;
 import org.denoiselab.science.spec.RunSpec;
 import org.junit.jupiter.api.Test;
@@ -31,7 +32,7 @@ class JobRulesTest {
                 Method.FLOW,
                 Prediction.X,
                 LossSpace.V,
-                new RunSpec.TrainSpec(1, 64, 1e-3, 0, 0, TimeSampling.UNIFORM, 0, 1, 1, 0, 1, 0),
+                new RunSpec.TrainSpec(1, 64, 1e-3, 0, 0, TimeSampling.UNIFORM, 0, 1, 1, 0, 1, 0, 0, Precision.FP32),
                 new RunSpec.SamplingSpec(Solver.EULER, 2, gridSize, numEval, 0, 1),
                 new RunSpec.EvalSpec(extractor == null ? null : Choice.parse(Extractor.class, extractor), null));
     }

@@ -120,25 +120,12 @@ public record RunSpec(
             precision = precision == null ? Precision.FP32 : precision;
         }
 
-        /** FP32 */
-        public TrainSpec(
-                int epochs,
-                int batchSize,
-                double learningRate,
-                int warmupSteps,
-                double emaDecay,
-                TimeSampling timeSampling,
-                double tMean,
-                double tStd,
-                double noiseScale,
-                double labelDropProb,
-                int checkpointEvery,
-                long seed,
-                double emaDecay2) {
-            this(
+        /** the same run with another learning rate */
+        public TrainSpec withLearningRate(double lr) {
+            return new TrainSpec(
                     epochs,
                     batchSize,
-                    learningRate,
+                    lr,
                     warmupSteps,
                     emaDecay,
                     timeSampling,
@@ -149,37 +136,7 @@ public record RunSpec(
                     checkpointEvery,
                     seed,
                     emaDecay2,
-                    Precision.FP32);
-        }
-
-        /** one EMA */
-        public TrainSpec(
-                int epochs,
-                int batchSize,
-                double learningRate,
-                int warmupSteps,
-                double emaDecay,
-                TimeSampling timeSampling,
-                double tMean,
-                double tStd,
-                double noiseScale,
-                double labelDropProb,
-                int checkpointEvery,
-                long seed) {
-            this(
-                    epochs,
-                    batchSize,
-                    learningRate,
-                    warmupSteps,
-                    emaDecay,
-                    timeSampling,
-                    tMean,
-                    tStd,
-                    noiseScale,
-                    labelDropProb,
-                    checkpointEvery,
-                    seed,
-                    0);
+                    precision);
         }
 
         /** the decays of the EMAs kept: emaDecay, and emaDecay2 when it is not 0 */

@@ -26,7 +26,21 @@ public final class TestRuns {
                 Method.FLOW,
                 pred,
                 loss,
-                new RunSpec.TrainSpec(1, 4, lr, 0, 0.99, TimeSampling.LOGIT_NORMAL, -0.8, 0.8, 1.0, labelDrop, 1, 7),
+                new RunSpec.TrainSpec(
+                        1,
+                        4,
+                        lr,
+                        0,
+                        0.99,
+                        TimeSampling.LOGIT_NORMAL,
+                        -0.8,
+                        0.8,
+                        1.0,
+                        labelDrop,
+                        1,
+                        7,
+                        0,
+                        Precision.FP32),
                 new RunSpec.SamplingSpec(Solver.HEUN, 5, 2, 4, 3, 1.0),
                 new RunSpec.EvalSpec(Extractor.NONE, null));
     }
