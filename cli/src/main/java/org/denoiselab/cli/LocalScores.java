@@ -109,14 +109,8 @@ final class LocalScores implements AutoCloseable {
         Path features = cache.resolve("stats-" + label + "-classifier-features.npy");
         Reference reference;
         if (Files.isRegularFile(stats) && Files.isRegularFile(features)) {
-            Npy.Array f = Npy.read(features);
-            double[] v = f.asDoubles();
-            float[] values = new float[v.length];
-            for (int i = 0; i < v.length; i++) {
-                values[i] = (float) v[i];
-            }
             reference = new Reference(
-                    Gaussian.load(stats), new Evaluator.FeatureSample(values, (int) f.shape()[0], (int) f.shape()[1]));
+                    Gaussian.load(stats), Evaluator.FeatureSample.fromNpy(Npy.read(features), features.toString()));
         } else {
             ImageDataset test = Datasets.open(dataset.withLimit(settings.referenceImages()), false);
             Evaluator.FeatureSample[] kept = new Evaluator.FeatureSample[1];
@@ -124,7 +118,7 @@ final class LocalScores implements AutoCloseable {
                     .toGaussian();
             Files.createDirectories(cache);
             g.save(stats);
-            Npy.write(Npy.float32(kept[0].features(), kept[0].count(), kept[0].dim()), features);
+            Npy.write(kept[0].toNpy(), features);
             reference = new Reference(g, kept[0]);
         }
         references.put(label, reference);

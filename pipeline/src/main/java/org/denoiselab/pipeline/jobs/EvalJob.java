@@ -362,13 +362,8 @@ public final class EvalJob implements AutoCloseable {
         return store.stored(key)
                 .map(s -> {
                     try {
-                        Npy.Array a = Npy.read(new ByteArrayInputStream(store.get(key, s.sha256())), key);
-                        double[] v = a.asDoubles();
-                        float[] f = new float[v.length];
-                        for (int i = 0; i < v.length; i++) {
-                            f[i] = (float) v[i];
-                        }
-                        return new Evaluator.FeatureSample(f, (int) a.shape()[0], (int) a.shape()[1]);
+                        return Evaluator.FeatureSample.fromNpy(
+                                Npy.read(new ByteArrayInputStream(store.get(key, s.sha256())), key), key);
                     } catch (IOException e) {
                         LOG.warn("reference features {} unreadable, KID skipped: {}", key, e.getMessage());
                         return null;
@@ -390,9 +385,7 @@ public final class EvalJob implements AutoCloseable {
             return store.put(key, tmp);
         });
         Evaluator.FeatureSample f = kept[0];
-        store.put(
-                ObjectLayout.referenceFeatures(label, extractorName),
-                npy(Npy.float32(f.features(), f.count(), f.dim())));
+        store.put(ObjectLayout.referenceFeatures(label, extractorName), npy(f.toNpy()));
         LOG.info(String.format(
                 Locale.ROOT,
                 "reference statistics %s from %d test images (%d features kept for KID) in %.1f s",

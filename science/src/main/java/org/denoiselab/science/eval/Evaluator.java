@@ -55,7 +55,29 @@ public final class Evaluator {
     }
 
     /** the first {@code keep} features of a set, row-major, for KID */
-    public record FeatureSample(float[] features, int count, int dim) {}
+    public record FeatureSample(float[] features, int count, int dim) {
+        /** as a float32 array [count, dim], the form it is stored in */
+        public Npy.Array toNpy() {
+            return Npy.float32(features, count, dim);
+        }
+
+        /**
+         * From a stored array [count, dim] (float32, or float64 rounded to float32).
+         *
+         * @throws IOException naming {@code source} when the array is not two-dimensional or not floating
+         */
+        public static FeatureSample fromNpy(Npy.Array a, String source) throws IOException {
+            if (a.shape().length != 2 || a.type() == Npy.Type.UINT8) {
+                throw new IOException(source + ": features must be a float array [count, dim], got " + a);
+            }
+            double[] v = a.asDoubles();
+            float[] f = new float[v.length];
+            for (int i = 0; i < v.length; i++) {
+                f[i] = (float) v[i];
+            }
+            return new FeatureSample(f, (int) a.shape()[0], (int) a.shape()[1]);
+        }
+    }
 
     /**
      * Feature statistics of a set of images.
