@@ -13,7 +13,7 @@ import java.util.Random;
 import java.util.concurrent.Callable;
 import org.denoiselab.science.data.DatasetKind;
 import org.denoiselab.science.data.DeviceDataset;
-import org.denoiselab.science.data.ImageDataset;
+import org.denoiselab.science.data.InMemoryImages;
 import org.denoiselab.science.diffusion.LossSpace;
 import org.denoiselab.science.diffusion.Method;
 import org.denoiselab.science.diffusion.Prediction;
@@ -169,7 +169,10 @@ public final class TrainBench implements Callable<Integer> {
                     y[i] = random.nextInt(10);
                 }
                 // on the device: the batch is gathered from an uploaded copy, as TrainingRun does on a GPU
-                DeviceDataset uploaded = onDevice ? new DeviceDataset(new FixedBatch(x, y, shape), deviceScope) : null;
+                DeviceDataset uploaded = onDevice
+                        ? new DeviceDataset(
+                                new InMemoryImages("synthetic", shape[0], shape[1], shape[2], 10, x, y), deviceScope)
+                        : null;
                 int[] rows = new int[batch];
                 for (int i = 0; i < batch; i++) {
                     rows[i] = i;
@@ -231,49 +234,6 @@ public final class TrainBench implements Callable<Integer> {
 
     private static float step(Trainer trainer, DeviceDataset uploaded, int[] rows, float[] x, int[] y) {
         return uploaded != null ? trainer.trainStep(uploaded, rows) : trainer.trainStep(x, y, rows.length);
-    }
-
-    /** the benchmark's one synthetic batch as a dataset, to upload */
-    private record FixedBatch(float[] x, int[] y, int[] shape) implements ImageDataset {
-        @Override
-        public String name() {
-            return "synthetic";
-        }
-
-        @Override
-        public int size() {
-            return y.length;
-        }
-
-        @Override
-        public int channels() {
-            return shape[0];
-        }
-
-        @Override
-        public int height() {
-            return shape[1];
-        }
-
-        @Override
-        public int width() {
-            return shape[2];
-        }
-
-        @Override
-        public int numClasses() {
-            return 10;
-        }
-
-        @Override
-        public void read(int index, float[] dst, int offset) {
-            System.arraycopy(x, index * sampleLength(), dst, offset, sampleLength());
-        }
-
-        @Override
-        public int label(int index) {
-            return y[index];
-        }
     }
 
     /** The benchmark's run: exactly the reference's model and step (with the baseline block). */

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.denoiselab.science.data.ImageDataset;
+import org.denoiselab.science.data.InMemoryImages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,8 +19,8 @@ class ClassifierExtractorTest {
 
     @Test
     void trainsToHighAccuracyAndRoundTripsItsWeights() throws IOException {
-        QuadrantDataset train = new QuadrantDataset(320, 12, 1);
-        QuadrantDataset test = new QuadrantDataset(200, 12, 2);
+        InMemoryImages train = QuadrantDataset.of(320, 12, 1);
+        InMemoryImages test = QuadrantDataset.of(200, 12, 2);
         Path weights = dir.resolve("classifier.bin");
         float[] before;
         byte[] images = SampleImages.toUint8(pixels(test, 8));
@@ -45,7 +47,7 @@ class ClassifierExtractorTest {
         assertTrue(e.getMessage().contains("junk.bin"), e.getMessage());
     }
 
-    static float[] pixels(QuadrantDataset d, int n) {
+    static float[] pixels(ImageDataset d, int n) {
         float[] x = new float[n * d.sampleLength()];
         for (int i = 0; i < n; i++) {
             d.read(i, x, i * d.sampleLength());

@@ -1,20 +1,16 @@
 package org.denoiselab.science.eval;
 
 import java.util.Random;
-import org.denoiselab.science.data.ImageDataset;
+import org.denoiselab.science.data.InMemoryImages;
 
 /** A small labelled test set: class k has a bright square in quadrant k of a noisy dark image. */
-final class QuadrantDataset implements ImageDataset {
-    private final int size;
-    private final int side;
-    private final float[] pixels;
-    private final int[] labels;
+final class QuadrantDataset {
+    private QuadrantDataset() {}
 
-    QuadrantDataset(int size, int side, long seed) {
-        this.size = size;
-        this.side = side;
-        this.pixels = new float[size * side * side];
-        this.labels = new int[size];
+    /** {@code size} images of 1 x side x side, labels i mod 4 */
+    static InMemoryImages of(int size, int side, long seed) {
+        float[] pixels = new float[size * side * side];
+        int[] labels = new int[size];
         Random rnd = new Random(seed);
         int half = side / 2;
         for (int i = 0; i < size; i++) {
@@ -28,45 +24,6 @@ final class QuadrantDataset implements ImageDataset {
                 }
             }
         }
-    }
-
-    @Override
-    public String name() {
-        return "quadrants";
-    }
-
-    @Override
-    public int size() {
-        return size;
-    }
-
-    @Override
-    public int channels() {
-        return 1;
-    }
-
-    @Override
-    public int height() {
-        return side;
-    }
-
-    @Override
-    public int width() {
-        return side;
-    }
-
-    @Override
-    public int numClasses() {
-        return 4;
-    }
-
-    @Override
-    public int label(int index) {
-        return labels[index];
-    }
-
-    @Override
-    public void read(int index, float[] dst, int offset) {
-        System.arraycopy(pixels, index * side * side, dst, offset, side * side);
+        return new InMemoryImages("quadrants", 1, side, side, 4, pixels, labels);
     }
 }

@@ -51,7 +51,7 @@ class DataPlacementTest {
         // 22 samples in batches of 8 (the partial batch dropped), flips and label dropping on: every random
         // draw of the device path must match the host path's
         RunSpec spec = TestRuns.flippedJit(2, 8, Precision.FP32);
-        ImageDataset data = new RandomImages(22, 8, 4, 5);
+        ImageDataset data = RandomImages.of(22, 8, 4, 5);
         Outcome host = train(spec, data, TrainingRun.DataPlacement.HOST);
         Outcome device = train(spec, data, TrainingRun.DataPlacement.DEVICE);
         assertEquals(4, host.losses().size(), "2 epochs x 2 full batches");
@@ -62,7 +62,7 @@ class DataPlacementTest {
     @Test
     void aDatasetSmallerThanOneBatchTrainsAsOnePartialBatchOnBothPaths() throws Exception {
         RunSpec spec = TestRuns.flippedJit(3, 8, Precision.FP32);
-        ImageDataset data = new RandomImages(6, 8, 4, 6);
+        ImageDataset data = RandomImages.of(6, 8, 4, 6);
         Outcome host = train(spec, data, TrainingRun.DataPlacement.HOST);
         Outcome device = train(spec, data, TrainingRun.DataPlacement.DEVICE);
         assertEquals(3, host.losses().size());
@@ -72,7 +72,7 @@ class DataPlacementTest {
 
     @Test
     void autoKeepsTheDataOnTheHostOfACpu() {
-        ImageDataset data = new RandomImages(6, 8, 4, 6);
+        ImageDataset data = RandomImages.of(6, 8, 4, 6);
         assertEquals(false, TrainingRun.DataPlacement.AUTO.onDevice(Device.cpu(), data));
         assertEquals(true, TrainingRun.DataPlacement.DEVICE.onDevice(Device.cpu(), data));
     }
@@ -81,14 +81,14 @@ class DataPlacementTest {
     void gatherRefusesAnIndexOutsideTheDataset() {
         Engines.pytorch();
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch");
-                DeviceDataset d = new DeviceDataset(new RandomImages(6, 8, 4, 6), m)) {
+                DeviceDataset d = new DeviceDataset(RandomImages.of(6, 8, 4, 6), m)) {
             IllegalArgumentException e =
                     assertThrows(IllegalArgumentException.class, () -> d.gather(new int[] {0, 6}, m));
             assertEquals("sample 6 is outside 0..5", e.getMessage());
             DeviceDataset.Batch b = d.gather(new int[] {5, 1}, m);
             float[] expected = new float[2 * 64];
-            new RandomImages(6, 8, 4, 6).read(5, expected, 0);
-            new RandomImages(6, 8, 4, 6).read(1, expected, 64);
+            RandomImages.of(6, 8, 4, 6).read(5, expected, 0);
+            RandomImages.of(6, 8, 4, 6).read(1, expected, 64);
             assertArrayEquals(expected, b.images().toFloatArray());
             assertArrayEquals(new long[] {1, 1}, b.labels().toLongArray());
         }

@@ -1,63 +1,23 @@
 package org.denoiselab.science.train;
 
 import java.util.Random;
-import org.denoiselab.science.data.ImageDataset;
+import org.denoiselab.science.data.InMemoryImages;
 
-/** A seeded in-memory dataset of uniform-noise 1 x side x side images with labels i mod classes. */
-final class RandomImages implements ImageDataset {
-    private final int size;
-    private final int side;
-    private final int classes;
-    private final float[] pixels;
+/** Seeded uniform-noise images for tests. */
+final class RandomImages {
+    private RandomImages() {}
 
-    RandomImages(int size, int side, int classes, long seed) {
-        this.size = size;
-        this.side = side;
-        this.classes = classes;
-        this.pixels = new float[size * side * side];
+    /** {@code size} images of 1 x side x side uniform noise in [-1, 1), labels i mod classes */
+    static InMemoryImages of(int size, int side, int classes, long seed) {
+        float[] pixels = new float[size * side * side];
         Random r = new Random(seed);
         for (int i = 0; i < pixels.length; i++) {
             pixels[i] = r.nextFloat() * 2 - 1;
         }
-    }
-
-    @Override
-    public String name() {
-        return "random-images";
-    }
-
-    @Override
-    public int size() {
-        return size;
-    }
-
-    @Override
-    public int channels() {
-        return 1;
-    }
-
-    @Override
-    public int height() {
-        return side;
-    }
-
-    @Override
-    public int width() {
-        return side;
-    }
-
-    @Override
-    public int numClasses() {
-        return classes;
-    }
-
-    @Override
-    public void read(int index, float[] dst, int offset) {
-        System.arraycopy(pixels, index * side * side, dst, offset, side * side);
-    }
-
-    @Override
-    public int label(int index) {
-        return index % classes;
+        int[] labels = new int[size];
+        for (int i = 0; i < size; i++) {
+            labels[i] = i % classes;
+        }
+        return new InMemoryImages("random-images", 1, side, side, classes, pixels, labels);
     }
 }
