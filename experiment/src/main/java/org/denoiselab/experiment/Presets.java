@@ -29,8 +29,8 @@ public final class Presets {
     /**
      * The preset table, presets.json beside this class: "base" under every preset, then the preset. No
      * preset builds on another, so tuning one (the fmnist default) cannot change another (quick). The
-     * fmnist budget (limit, epochs, numEval) is a CPU placeholder sized for the ~20 minute main job on 2 cores; quick is the ~3 minute
-     * walk through the whole flow.
+     * fmnist budget (limit, epochs, numEval) is sized for the main job's ~20 minutes on 2 cores; quick is
+     * the ~3 minute walk through the whole flow.
      */
     static final String TABLE_RESOURCE = "presets.json";
 

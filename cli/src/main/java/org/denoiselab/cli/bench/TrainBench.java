@@ -236,7 +236,10 @@ public final class TrainBench implements Callable<Integer> {
         return uploaded != null ? trainer.trainStep(uploaded, rows) : trainer.trainStep(x, y, rows.length);
     }
 
-    /** The benchmark's run: exactly the reference's model and step (with the baseline block). */
+    /**
+     * The benchmark's run: the reference's model and step, with the given block (the reference runs the
+     * baseline; --variant paper measures the paper's block, which has no reference counterpart).
+     */
     static RunSpec benchSpec(
             DatasetKind kind, JitSize size, JitBlock block, int patch, int batch, Precision precision) {
         return new RunSpec(
