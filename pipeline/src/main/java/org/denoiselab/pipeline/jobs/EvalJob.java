@@ -335,7 +335,11 @@ public final class EvalJob implements AutoCloseable {
         } else {
             Optional<ObjectStore.Stored> stored = store.stored(key);
             boolean own = !key.equals(named);
-            if (stored.isPresent() && own && !store.exists(ObjectLayout.referenceFeatures(label, extractorName))) {
+            String featuresKey = ObjectLayout.referenceFeatures(label, extractorName);
+            // the features are looked up once: missing beside stored statistics, the store is from before KID
+            Optional<ObjectStore.Stored> features =
+                    own && stored.isPresent() ? store.stored(featuresKey) : Optional.empty();
+            if (stored.isPresent() && own && features.isEmpty()) {
                 // statistics stored before KID kept reference features: computed again, now with the features,
                 // so an old store does not silently lose KID (same classifier and images: the same statistics)
                 LOG.info("reference {} has no features for KID: computing it again", key);
@@ -345,7 +349,7 @@ public final class EvalJob implements AutoCloseable {
                     store.download(key, stored.get().sha256(), tmp);
                     return Gaussian.load(tmp);
                 });
-                reference = new Reference(statistics, own ? storedFeatures(label, extractorName) : null);
+                reference = new Reference(statistics, own ? storedFeatures(featuresKey, features.get()) : null);
             } else if (key.equals(named)) {
                 throw new IOException("evaluation.referenceStats '" + named
                         + "' is neither a file nor an object in bucket '" + store.bucket() + "'");
@@ -357,19 +361,15 @@ public final class EvalJob implements AutoCloseable {
         return reference;
     }
 
-    private Evaluator.FeatureSample storedFeatures(String label, String extractorName) {
-        String key = ObjectLayout.referenceFeatures(label, extractorName);
-        return store.stored(key)
-                .map(s -> {
-                    try {
-                        return Evaluator.FeatureSample.fromNpy(
-                                Npy.read(new ByteArrayInputStream(store.get(key, s.sha256())), key), key);
-                    } catch (IOException e) {
-                        LOG.warn("reference features {} unreadable, KID skipped: {}", key, e.getMessage());
-                        return null;
-                    }
-                })
-                .orElse(null);
+    /** the stored reference features, or null (KID skipped, with a warning) when they cannot be read */
+    private Evaluator.FeatureSample storedFeatures(String key, ObjectStore.Stored stored) {
+        try {
+            return Evaluator.FeatureSample.fromNpy(
+                    Npy.read(new ByteArrayInputStream(store.get(key, stored.sha256())), key), key);
+        } catch (IOException e) {
+            LOG.warn("reference features {} unreadable, KID skipped: {}", key, e.getMessage());
+            return null;
+        }
     }
 
     private Reference computeReference(
