@@ -5,21 +5,14 @@ package org.denoiselab.science.data;
  * {@code pixels[i * C*H*W .. (i + 1) * C*H*W)} in CHW order, scaled to [-1, 1], with label {@code labels[i]}.
  * The arrays are used as given, not copied.
  */
-public final class InMemoryImages implements ImageDataset {
-    private final String name;
-    private final int channels;
-    private final int height;
-    private final int width;
-    private final int numClasses;
-    private final float[] pixels;
-    private final int[] labels;
-
+public record InMemoryImages(
+        String name, int channels, int height, int width, int numClasses, float[] pixels, int[] labels)
+        implements ImageDataset {
     /**
      * @throws IllegalArgumentException when the pixel count is not labels.length x C x H x W, or a label is
      *                                  outside 0 .. numClasses - 1
      */
-    public InMemoryImages(
-            String name, int channels, int height, int width, int numClasses, float[] pixels, int[] labels) {
+    public InMemoryImages {
         long length = (long) channels * height * width;
         if (length <= 0 || pixels.length != labels.length * length) {
             throw new IllegalArgumentException(name + ": " + pixels.length + " pixels are not " + labels.length
@@ -31,43 +24,11 @@ public final class InMemoryImages implements ImageDataset {
                         name + ": label " + labels[i] + " of sample " + i + " is outside 0.." + (numClasses - 1));
             }
         }
-        this.name = name;
-        this.channels = channels;
-        this.height = height;
-        this.width = width;
-        this.numClasses = numClasses;
-        this.pixels = pixels;
-        this.labels = labels;
-    }
-
-    @Override
-    public String name() {
-        return name;
     }
 
     @Override
     public int size() {
         return labels.length;
-    }
-
-    @Override
-    public int channels() {
-        return channels;
-    }
-
-    @Override
-    public int height() {
-        return height;
-    }
-
-    @Override
-    public int width() {
-        return width;
-    }
-
-    @Override
-    public int numClasses() {
-        return numClasses;
     }
 
     @Override
