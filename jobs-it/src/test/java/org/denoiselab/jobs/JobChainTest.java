@@ -31,6 +31,7 @@ import org.denoiselab.pipeline.jobs.TrainJob;
 import org.denoiselab.pipeline.store.ObjectLayout;
 import org.denoiselab.pipeline.store.ObjectStore;
 import org.denoiselab.pipeline.store.ObjectStoreException;
+import org.denoiselab.science.eval.FeatureStats.Gaussian;
 import org.denoiselab.science.eval.Npy;
 import org.denoiselab.science.spec.RunSpec;
 import org.junit.jupiter.api.AfterAll;
@@ -317,7 +318,7 @@ class JobChainTest {
         assertNotNull(samples, "needs the sampling test");
         String features = ObjectLayout.referenceFeatures("fmnist", "classifier");
         String stats = ObjectLayout.stats("fmnist", "classifier");
-        org.denoiselab.science.eval.FeatureStats.Gaussian before = storedGaussian(stats);
+        Gaussian before = storedGaussian(stats);
         store.delete(features);
         store.delete(ObjectLayout.evaluation(spec.runId(), samples.epoch(), "classifier"));
         try (EvalJob job = new EvalJob(store, settings)) {
@@ -327,15 +328,15 @@ class JobChainTest {
         }
         assertTrue(store.exists(features), "the features are stored again");
         // the same values (the .npz bytes differ: a zip entry carries its time)
-        org.denoiselab.science.eval.FeatureStats.Gaussian after = storedGaussian(stats);
+        Gaussian after = storedGaussian(stats);
         assertArrayEquals(before.mu(), after.mu(), "the same mean");
         assertArrayEquals(before.sigma(), after.sigma(), "the same covariance");
     }
 
-    private org.denoiselab.science.eval.FeatureStats.Gaussian storedGaussian(String key) throws Exception {
+    private Gaussian storedGaussian(String key) throws Exception {
         Path tmp = Files.createTempFile(temp, "stats", ".npz");
         store.download(key, store.stored(key).orElseThrow().sha256(), tmp);
-        return org.denoiselab.science.eval.FeatureStats.Gaussian.load(tmp);
+        return Gaussian.load(tmp);
     }
 
     @Test

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
+import java.util.Arrays;
 import org.denoiselab.science.diffusion.Ddpm;
 import org.denoiselab.science.diffusion.FlowSampler;
 import org.denoiselab.science.diffusion.Method;
@@ -73,7 +74,7 @@ public final class Sampling {
      */
     static Network guided(Denoiser model, ParamSet weights, long[] labels, RunSpec.SamplingSpec sampling) {
         long[] nullLabels = new long[labels.length];
-        java.util.Arrays.fill(nullLabels, model.numClasses());
+        Arrays.fill(nullLabels, model.numClasses());
         Network cond = (z, t) -> model.forward(weights, z, t, Tensors.of(z.getManager(), labels));
         Network uncond = (z, t) -> model.forward(weights, z, t, Tensors.of(z.getManager(), nullLabels));
         double scale = sampling.cfgScale();
@@ -92,7 +93,7 @@ public final class Sampling {
                 NDArray c = cond.apply(z, t);
                 NDArray u = uncond.apply(z, t);
                 long[] perSample = new long[z.getShape().dimension()];
-                java.util.Arrays.fill(perSample, 1L);
+                Arrays.fill(perSample, 1L);
                 perSample[0] = times.length;
                 NDArray wb = Tensors.of(z.getManager(), w, new Shape(perSample));
                 return u.add(c.sub(u).mul(wb));
